@@ -1,0 +1,167 @@
+//! The storage envelope: a versioned record of one document's annotations, and its key names.
+
+use serde::{Deserialize, Serialize};
+
+use super::document::content_id;
+use super::store::Snapshot;
+
+/// The envelope version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Names the app in the envelope so that a stray value is not mistaken for ours.
+pub const APP: &str = "r2p-annotator";
+/// Prefix of every localStorage key the app writes.
+pub const KEY_PREFIX: &str = "r2p-annotator";
+
+/// The localStorage key that holds the annotations of the document with this content id.
+pub fn annotations_key(document_id: &str) -> String {
+    format!("{KEY_PREFIX}:v{SCHEMA_VERSION}:annotations:{document_id}")
+}
+
+/// The key under which unreadable data for this document is kept untouched; it names the
+/// data's own hash, so the same bytes are backed up once however often they are found.
+pub fn backup_key(document_id: &str, raw: &str) -> String {
+    format!(
+        "{KEY_PREFIX}:backup:{document_id}:{}",
+        &content_id(raw)[..16]
+    )
+}
+
+/// What is stored under [`annotations_key`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub schema: u32,
+    /// Always [`APP`].
+    pub app: String,
+    /// SHA-256 of the canonical text the offsets refer to.
+    pub document: String,
+    /// Annotations, tombstones and user themes.
+    #[serde(flatten)]
+    pub data: Snapshot,
+}
+
+/// Why stored data could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EnvelopeError {
+    /// Not JSON, or JSON of the wrong shape.
+    #[error("The saved annotations are damaged and could not be read ({0}).")]
+    Corrupt(String),
+    /// Written by a newer version of the app.
+    #[error("The saved annotations were written by a newer version of R2P Annotator (format {0}; this one reads format {SCHEMA_VERSION}).")]
+    NewerVersion(u64),
+    /// Belongs to another document.
+    #[error("The saved annotations belong to a different document.")]
+    OtherDocument,
+}
+
+impl Envelope {
+    /// Wraps a snapshot for the document with this content id.
+    pub fn new(document_id: &str, data: Snapshot) -> Envelope {
+        Envelope {
+            schema: SCHEMA_VERSION,
+            app: APP.into(),
+            document: document_id.into(),
+            data,
+        }
+    }
+
+    /// Serialises deterministically (the snapshot is already in document order).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("an envelope always serialises")
+    }
+
+    /// Reads stored text, checking the version first so that a newer format is not called damaged.
+    pub fn parse(raw: &str, document_id: &str, document_len: usize) -> Result<Envelope, EnvelopeError> {
+        let value: serde_json::Value =
+            serde_json::from_str(raw).map_err(|e| EnvelopeError::Corrupt(e.to_string()))?;
+        let schema = value
+            .get("schema")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| EnvelopeError::Corrupt("no format version".into()))?;
+        if schema > u64::from(SCHEMA_VERSION) {
+            return Err(EnvelopeError::NewerVersion(schema));
+        }
+        let env: Envelope =
+            serde_json::from_value(value).map_err(|e| EnvelopeError::Corrupt(e.to_string()))?;
+        if env.app != APP || env.schema == 0 {
+            return Err(EnvelopeError::Corrupt("not R2P Annotator data".into()));
+        }
+        if env.document != document_id {
+            return Err(EnvelopeError::OtherDocument);
+        }
+        if let Some(a) = env
+            .data
+            .annotations
+            .iter()
+            .find(|a| a.start >= a.end || a.end > document_len || a.id.is_empty())
+        {
+            return Err(EnvelopeError::Corrupt(format!(
+                "annotation “{}” has an impossible position {}–{}",
+                a.id, a.start, a.end
+            )));
+        }
+        Ok(env)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::store::{Action, Store};
+
+    fn sample() -> Store {
+        let mut s = Store::new();
+        for (i, (a, b)) in [(5, 9), (0, 30), (7, 8)].into_iter().enumerate() {
+            s.apply(Action::Create {
+                id: format!("id-{i}"),
+                start: a,
+                end: b,
+                quote: "“R2P” 🌍".into(),
+                tags: vec!["pillar-3".into()],
+                creator: Some("Amina".into()),
+                at: 1_700_000_000_000 + i as i64,
+            })
+            .unwrap();
+        }
+        s.apply(Action::Delete { id: "id-2".into(), at: 1_700_000_000_100 }).unwrap();
+        s
+    }
+
+    #[test]
+    fn round_trip_is_exact_and_deterministic() {
+        let s = sample();
+        let env = Envelope::new("doc", s.snapshot());
+        let json = env.to_json();
+        assert_eq!(Envelope::parse(&json, "doc", 100).unwrap(), env);
+        assert_eq!(Envelope::new("doc", s.clone().snapshot()).to_json(), json);
+        assert!(json.starts_with(r#"{"schema":1,"app":"r2p-annotator","document":"doc","annotations":[{"id":"id-1""#));
+        let mut t = Store::new();
+        t.merge(&Envelope::parse(&json, "doc", 100).unwrap().data);
+        assert_eq!(t.snapshot(), s.snapshot());
+    }
+
+    #[test]
+    fn corrupt_newer_and_foreign_data_are_told_apart() {
+        let good = Envelope::new("doc", sample().snapshot()).to_json();
+        for raw in ["", "{", "null", "[1,2]", r#"{"schema":"x"}"#, r#"{"schema":1}"#] {
+            assert!(matches!(Envelope::parse(raw, "doc", 100), Err(EnvelopeError::Corrupt(_))), "{raw}");
+        }
+        let newer = good.replacen(r#""schema":1"#, r#""schema":7"#, 1);
+        assert_eq!(Envelope::parse(&newer, "doc", 100), Err(EnvelopeError::NewerVersion(7)));
+        assert_eq!(Envelope::parse(&good, "other", 100), Err(EnvelopeError::OtherDocument));
+        let err = Envelope::parse(&good, "doc", 20).unwrap_err();
+        assert!(err.to_string().contains("impossible position 0–30"), "{err}");
+        let not_ours = good.replacen("r2p-annotator", "someone-else", 1);
+        assert!(matches!(Envelope::parse(&not_ours, "doc", 100), Err(EnvelopeError::Corrupt(_))));
+    }
+
+    #[test]
+    fn keys_are_documented_and_backups_are_content_addressed() {
+        assert_eq!(annotations_key("abc"), "r2p-annotator:v1:annotations:abc");
+        let k1 = backup_key("abc", "{broken");
+        assert!(k1.starts_with("r2p-annotator:backup:abc:"));
+        assert_eq!(k1, backup_key("abc", "{broken"));
+        assert_ne!(k1, backup_key("abc", "{broken2"));
+    }
+}

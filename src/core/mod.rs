@@ -1,0 +1,7 @@
+//! The pure core: no browser dependency, compiled and tested natively.
+pub mod document;
+pub mod envelope;
+pub mod offsets;
+pub mod segments;
+pub mod store;
+pub mod tags;
