@@ -222,7 +222,7 @@ pub fn content_id(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -105,7 +105,7 @@ impl Envelope {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::store::{Action, Store};

@@ -24,7 +24,7 @@ pub fn code_points_to_byte(s: &str, cp: usize) -> usize {
     s.char_indices().nth(cp).map_or(s.len(), |(b, _)| b)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -59,7 +59,7 @@ pub fn segment<K: Copy + Ord>(
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

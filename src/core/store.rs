@@ -605,7 +605,7 @@ fn newer_tie(a: &Annotation, b: &Annotation) -> bool {
     key(a) > key(b)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -176,7 +176,7 @@ pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {
     Some((hi + 0.05) / (lo + 0.05))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use std::collections::HashSet;

@@ -1,0 +1,253 @@
+//! The side panel: per-tag counts and filter, and the list of annotations in document order.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::{AppState, Msg, Place};
+use super::ByPtr;
+use crate::core::store::{short_quote, Action, Annotation};
+use crate::core::tags::{parse_hex_color, Tag, TagKind};
+use crate::web::clock;
+
+fn safe_color(c: &str) -> &str {
+    if parse_hex_color(c).is_some() {
+        c
+    } else {
+        "#dddddd"
+    }
+}
+
+/// The first highlight of an annotation in the article.
+fn first_mark(id: &str) -> Option<web_sys::Element> {
+    let marks = gloo::utils::document()
+        .query_selector_all("#document mark[data-annotation-ids]")
+        .ok()?;
+    (0..marks.length())
+        .filter_map(|i| marks.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .find(|m| {
+            m.get_attribute("data-annotation-ids")
+                .is_some_and(|ids| ids.split(' ').any(|x| x == id))
+        })
+}
+
+#[derive(Properties, PartialEq)]
+struct ItemProps {
+    annotation: Annotation,
+    tags: ByPtr<Vec<Tag>>,
+    selected: bool,
+    paragraph: Option<u32>,
+    dispatcher: UseReducerDispatcher<AppState>,
+}
+
+/// One annotation: quote (click to go to it), tag chips, add-tag menu, note, delete.
+#[function_component(AnnotationItem)]
+fn annotation_item(props: &ItemProps) -> Html {
+    let a = &props.annotation;
+    let d = props.dispatcher.clone();
+    let tag_of = |id: &str| props.tags.0.iter().find(|t| t.id == id).cloned();
+    let ongo = {
+        let d = d.clone();
+        let id = a.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            let place = first_mark(&id).map(|m| {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Center);
+                m.scroll_into_view_with_scroll_into_view_options(&opts);
+                let r = m.get_bounding_client_rect();
+                let w = gloo::utils::window();
+                Place {
+                    left: r.left() + w.scroll_x().unwrap_or(0.0),
+                    top: r.bottom() + w.scroll_y().unwrap_or(0.0) + 8.0,
+                }
+            });
+            d.dispatch(Msg::SelectAnnotation {
+                id: Some(id.clone()),
+                place,
+            });
+        })
+    };
+    let chips: Html = a
+        .tags
+        .iter()
+        .map(|tid| {
+            let t = tag_of(tid);
+            let (label, badge, color) = t.map_or_else(
+                || (tid.clone(), "?".to_string(), "#dddddd".to_string()),
+                |t| (t.label, t.badge, t.color),
+            );
+            let onremove = {
+                let d = d.clone();
+                let (id, tid) = (a.id.clone(), tid.clone());
+                Callback::from(move |_: MouseEvent| {
+                    d.dispatch(Msg::Do(Action::ToggleTag {
+                        id: id.clone(),
+                        tag: tid.clone(),
+                        at: clock::now(),
+                    }))
+                })
+            };
+            html! {
+                <li class="chip" style={format!("--c:{}", safe_color(&color))}>
+                    <span class="badge" aria-hidden="true">{ badge }</span>
+                    <span>{ label.clone() }</span>
+                    <button type="button" aria-label={format!("Remove {label}")} onclick={onremove}>{ "×" }</button>
+                </li>
+            }
+        })
+        .collect();
+    let onadd = {
+        let d = d.clone();
+        let id = a.id.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let tag = select.value();
+            select.set_value("");
+            if !tag.is_empty() {
+                d.dispatch(Msg::Do(Action::ToggleTag {
+                    id: id.clone(),
+                    tag,
+                    at: clock::now(),
+                }));
+            }
+        })
+    };
+    let options: Html = props
+        .tags
+        .0
+        .iter()
+        .filter(|t| !a.tags.contains(&t.id))
+        .map(|t| html! { <option value={t.id.clone()}>{ t.label.clone() }</option> })
+        .collect();
+    let onnote = {
+        let d = d.clone();
+        let id = a.id.clone();
+        let old = a.note.clone();
+        Callback::from(move |e: Event| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            if area.value() != old {
+                d.dispatch(Msg::Do(Action::SetNote {
+                    id: id.clone(),
+                    note: area.value(),
+                    at: clock::now(),
+                }));
+            }
+        })
+    };
+    let ondelete = {
+        let id = a.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Msg::Do(Action::Delete {
+                id: id.clone(),
+                at: clock::now(),
+            }))
+        })
+    };
+    let where_ = props
+        .paragraph
+        .map_or_else(String::new, |n| format!("¶{n} "));
+    html! {
+        <li class={classes!("item", props.selected.then_some("current"))} data-annotation-id={a.id.clone()}
+            aria-current={props.selected.then_some("true")}>
+            <button type="button" class="go" onclick={ongo}
+                aria-label={format!("Go to {where_}“{}”", short_quote(&a.quote, 60))}>
+                <span class="where">{ where_.clone() }</span>
+                <q>{ short_quote(&a.quote, 160) }</q>
+            </button>
+            <ul class="chips" aria-label="Tags">{ chips }</ul>
+            <div class="item-tools">
+                <select aria-label="Add tag" onchange={onadd}>
+                    <option value="" selected=true>{ "+ Add tag…" }</option>
+                    { options }
+                </select>
+                <button type="button" class="danger" aria-label="Delete annotation" onclick={ondelete}>{ "Delete" }</button>
+            </div>
+            <textarea aria-label="Note" rows="2" placeholder="Note…" value={a.note.clone()} onchange={onnote} />
+        </li>
+    }
+}
+
+/// Properties of [`SidePanel`].
+#[derive(Properties, PartialEq)]
+pub struct SidePanelProps {}
+
+/// Counts per tag, the filter, and the annotation list.
+#[function_component(SidePanel)]
+pub fn side_panel(_: &SidePanelProps) -> Html {
+    let state = use_context::<super::state::AppContext>().expect("app context");
+    let tags = use_memo(ByPtr(Rc::clone(&state.store)), |s| s.0.tags());
+    let all = state.store.in_document_order();
+    let count = |tag: &str| all.iter().filter(|a| a.tags.iter().any(|t| t == tag)).count();
+    let filter_buttons: Html = tags
+        .iter()
+        .filter_map(|t| {
+            let n = count(&t.id);
+            if n == 0 && t.kind == TagKind::Theme {
+                return None;
+            }
+            let pressed = state.filter.as_deref() == Some(t.id.as_str());
+            let onclick = {
+                let d = state.dispatcher();
+                let id = t.id.clone();
+                Callback::from(move |_: MouseEvent| {
+                    d.dispatch(Msg::SetFilter((!pressed).then(|| id.clone())))
+                })
+            };
+            Some(html! {
+                <button type="button" class="filter" aria-pressed={pressed.to_string()}
+                    style={format!("--c:{}", safe_color(&t.color))} {onclick}
+                    aria-label={format!("{}: {n}", t.label)}>
+                    <span class="badge" aria-hidden="true">{ t.badge.clone() }</span>
+                    <span aria-hidden="true">{ format!("{} ", t.label) }<b>{ n }</b></span>
+                </button>
+            })
+        })
+        .collect();
+    let shown: Vec<&Annotation> = all
+        .iter()
+        .copied()
+        .filter(|a| state.filter.as_ref().is_none_or(|f| a.tags.contains(f)))
+        .collect();
+    let tags_ptr = ByPtr(Rc::clone(&tags));
+    let items: Html = shown
+        .iter()
+        .map(|a| {
+            html! {
+                <AnnotationItem key={a.id.clone()} annotation={(*a).clone()} tags={tags_ptr.clone()}
+                    selected={state.selected.as_deref() == Some(a.id.as_str())}
+                    paragraph={state.doc.paragraph_number_at(a.start)}
+                    dispatcher={state.dispatcher()} />
+            }
+        })
+        .collect();
+    let clear = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::SetFilter(None)))
+    };
+    let summary = match (all.len(), state.filter.is_some()) {
+        (0, _) => "No annotations yet.".to_string(),
+        (n, false) => format!("{n} annotation{}", if n == 1 { "" } else { "s" }),
+        (n, true) => format!("{} of {n} shown", shown.len()),
+    };
+    html! {
+        <aside class="panel" aria-label="Annotations panel">
+            <h2>{ "Annotations" }</h2>
+            <p class="summary">{ summary }</p>
+            <div class="filters" role="group" aria-label="Filter by tag">
+                { filter_buttons }
+                if state.filter.is_some() {
+                    <button type="button" class="filter all" onclick={clear}>{ "Show all" }</button>
+                }
+            </div>
+            if all.is_empty() {
+                <p class="hint">
+                    { "Select a passage in the document with the mouse, by touch, or with the keyboard \
+                       (focus the document, move with the arrow keys, hold Shift to select), then pick a \
+                       pillar or theme — or press 1, 2 or 3." }
+                </p>
+            }
+            <ul role="list" aria-label="Annotations" class="list">{ items }</ul>
+        </aside>
+    }
+}

@@ -1,0 +1,103 @@
+//! Persistence as effects: load and save the store's snapshot, and take in other tabs' changes.
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::{AppContext, Msg};
+use crate::core::envelope::{annotations_key, backup_key, Envelope};
+use crate::web::storage;
+
+/// Keeps localStorage and the state in step: on every revision (and once at start) it reads
+/// what is stored, takes in anything it has not seen, and then writes the union, so a save
+/// never overwrites another tab's work. A `storage` listener merges other tabs' saves.
+#[hook]
+pub fn use_persistence(state: AppContext) {
+    {
+        let state = state.clone();
+        use_effect_with(state.store.revision(), move |_| sync(&state));
+    }
+    use_effect_with((), move |_| {
+        let key = annotations_key(&state.doc.id);
+        let doc = state.doc.clone();
+        let dispatcher = state.dispatcher();
+        let listener = EventListener::new(&gloo::utils::window(), "storage", move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+                return;
+            };
+            if e.key().as_deref() != Some(key.as_str()) {
+                return;
+            }
+            if let Some(Ok(env)) = e.new_value().map(|v| Envelope::parse(&v, &doc.id, doc.len)) {
+                dispatcher.dispatch(Msg::Merge(env.data));
+            }
+        });
+        move || drop(listener)
+    });
+}
+
+fn fail(state: &AppContext, message: String) {
+    if !state.save_failed {
+        state.dispatch(Msg::SaveFailed(true));
+        state.dispatch(Msg::Alert(message));
+    }
+}
+
+fn sync(state: &AppContext) {
+    let doc = &state.doc;
+    let key = annotations_key(&doc.id);
+    let stored = match storage::read(&key) {
+        Ok(v) => v,
+        Err(e) => {
+            return fail(
+                state,
+                format!("Annotations cannot be saved: {e}. The app keeps working, but your annotations live only in this tab until it is closed."),
+            )
+        }
+    };
+    if let Some(raw) = &stored {
+        match Envelope::parse(raw, &doc.id, doc.len) {
+            Ok(env) => {
+                let mut probe = (*state.store).clone();
+                if probe.merge(&env.data) > 0 {
+                    // Stored data holds something not seen here: take it in first; the new
+                    // revision brings this effect back to write the union.
+                    let first = state.store.revision() == 0;
+                    state.dispatch(if first { Msg::Load(env.data) } else { Msg::Merge(env.data) });
+                    return;
+                }
+            }
+            Err(err) => {
+                let backup = backup_key(&doc.id, raw);
+                if let Err(e) = storage::write_once(&backup, raw) {
+                    // Never write over data that could not be backed up.
+                    return fail(
+                        state,
+                        format!("{err} It could not be backed up ({e}), so nothing is saved over it; your annotations live only in this tab."),
+                    );
+                }
+                state.dispatch(Msg::Alert(format!(
+                    "{err} The original data is kept untouched under the storage key “{backup}”. The app starts afresh and saves your new annotations."
+                )));
+            }
+        }
+    } else if state.store.revision() == 0 {
+        return; // Nothing stored and nothing done yet: nothing to write.
+    }
+    let json = Envelope::new(&doc.id, state.store.snapshot()).to_json();
+    if stored.as_deref() == Some(json.as_str()) {
+        return;
+    }
+    match storage::write(&key, &json) {
+        Ok(()) => {
+            if state.save_failed {
+                state.dispatch(Msg::SaveFailed(false));
+                state.dispatch(Msg::Announce("Saving works again: all annotations are saved.".into()));
+            }
+        }
+        Err(e) => fail(
+            state,
+            format!("Your latest changes could not be saved: {e}. They are kept in this tab while it stays open; what was saved before is untouched."),
+        ),
+    }
+}

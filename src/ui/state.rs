@@ -1,0 +1,234 @@
+//! The app's one reducer state: the document, the store, what is selected, and what the user is told.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::core::document::Document;
+use crate::core::store::{Action, Millis, Snapshot, Store};
+
+/// Where the tag picker stands, in page pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place {
+    /// Left edge.
+    pub left: f64,
+    /// Top edge.
+    pub top: f64,
+}
+
+/// A text selection that is not an annotation yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+}
+
+/// Everything the UI shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// The open document.
+    pub doc: Rc<Document>,
+    /// Its annotations and history.
+    pub store: Rc<Store>,
+    /// The annotation being edited (picker in edit mode, list item current).
+    pub selected: Option<String>,
+    /// A fresh text selection the picker can tag.
+    pub pending: Option<Pending>,
+    /// Where the picker is, when it is open.
+    pub picker: Option<Place>,
+    /// Show only annotations with this tag in the list.
+    pub filter: Option<String>,
+    /// The last thing announced in the polite live region, with a counter so repeats are re-read.
+    pub status: (String, u32),
+    /// An error for the alert region.
+    pub alert: Option<String>,
+    /// Whether the last save failed (so the alert is not repeated on every change).
+    pub save_failed: bool,
+}
+
+/// What can happen to the state.
+pub enum Msg {
+    /// A change to the annotations (undoable, except merges).
+    Do(Action),
+    /// Stored data read at start-up.
+    Load(Snapshot),
+    /// Another tab's changes.
+    Merge(Snapshot),
+    /// The user selected text: open the picker for it.
+    SelectText {
+        /// The span.
+        pending: Pending,
+        /// Where to show the picker.
+        place: Place,
+    },
+    /// The user picked an annotation (click on a highlight or in the list); None clears.
+    SelectAnnotation {
+        /// The annotation id, or None.
+        id: Option<String>,
+        /// Where to open the picker; None leaves it closed.
+        place: Option<Place>,
+    },
+    /// A pillar key (1, 2, 3) or a tag button: tag the pending selection (creating an
+    /// annotation with `new_id`) or toggle the tag on the selected annotation.
+    Tag {
+        /// Tag id.
+        tag: String,
+        /// Id for a new annotation.
+        new_id: String,
+        /// Creator name, if set.
+        creator: Option<String>,
+        /// Now.
+        at: Millis,
+    },
+    /// Escape: close the picker and forget the pending selection.
+    ClosePicker,
+    /// Filter the list by a tag (None: all).
+    SetFilter(Option<String>),
+    /// Say something politely.
+    Announce(String),
+    /// Show an error.
+    Alert(String),
+    /// Hide the error.
+    DismissAlert,
+    /// Record whether saving works.
+    SaveFailed(bool),
+}
+
+impl AppState {
+    /// A fresh state for a document, with nothing loaded yet.
+    pub fn new(doc: Rc<Document>) -> AppState {
+        AppState {
+            doc,
+            store: Rc::new(Store::new()),
+            selected: None,
+            pending: None,
+            picker: None,
+            filter: None,
+            status: (String::new(), 0),
+            alert: None,
+            save_failed: false,
+        }
+    }
+
+    fn announce(&mut self, text: String) {
+        if !text.is_empty() {
+            self.status = (text, self.status.1.wrapping_add(1));
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
+        let created = match &action {
+            Action::Create { id, .. } => Some(id.clone()),
+            _ => None,
+        };
+        let mut store = (*self.store).clone();
+        match store.apply(action) {
+            Ok(outcome) => {
+                self.store = Rc::new(store);
+                if let Some(id) = created {
+                    self.selected = Some(id);
+                    self.pending = None;
+                }
+                if self
+                    .selected
+                    .as_ref()
+                    .is_some_and(|id| self.store.get(id).is_none())
+                {
+                    self.selected = None;
+                    self.picker = None;
+                }
+                self.announce(outcome.message);
+            }
+            Err(e) => self.announce(e.to_string()),
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match msg {
+            Msg::Do(action) => s.apply(action),
+            Msg::Load(snapshot) => {
+                let mut store = (*s.store).clone();
+                if store.merge(&snapshot) > 0 {
+                    s.store = Rc::new(store);
+                }
+            }
+            Msg::Merge(snapshot) => {
+                let mut store = (*s.store).clone();
+                let n = store.merge(&snapshot);
+                if n > 0 {
+                    s.store = Rc::new(store);
+                    s.announce(if n == 1 {
+                        "1 change arrived from another tab.".into()
+                    } else {
+                        format!("{n} changes arrived from another tab.")
+                    });
+                    if s.selected.as_ref().is_some_and(|id| s.store.get(id).is_none()) {
+                        s.selected = None;
+                        s.picker = None;
+                    }
+                }
+            }
+            Msg::SelectText { pending, place } => {
+                s.pending = Some(pending);
+                s.selected = None;
+                s.picker = Some(place);
+            }
+            Msg::SelectAnnotation { id, place } => {
+                s.pending = None;
+                s.selected = id.filter(|id| s.store.get(id).is_some());
+                s.picker = if s.selected.is_some() { place } else { None };
+            }
+            Msg::Tag {
+                tag,
+                new_id,
+                creator,
+                at,
+            } => {
+                if let Some(p) = s.pending.clone() {
+                    let quote = s.doc.slice(p.start, p.end);
+                    s.apply(Action::Create {
+                        id: new_id,
+                        start: p.start,
+                        end: p.end,
+                        quote,
+                        tags: vec![tag],
+                        creator,
+                        at,
+                    });
+                } else if let Some(id) = s.selected.clone() {
+                    s.apply(Action::ToggleTag { id, tag, at });
+                } else {
+                    return self;
+                }
+            }
+            Msg::ClosePicker => {
+                if s.picker.is_none() && s.pending.is_none() {
+                    return self;
+                }
+                s.picker = None;
+                s.pending = None;
+            }
+            Msg::SetFilter(f) => s.filter = f,
+            Msg::Announce(text) => s.announce(text),
+            Msg::Alert(text) => s.alert = Some(text),
+            Msg::DismissAlert => s.alert = None,
+            Msg::SaveFailed(failed) => {
+                if failed == s.save_failed {
+                    return self;
+                }
+                s.save_failed = failed;
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+/// The state handle every component reaches through the context.
+pub type AppContext = UseReducerHandle<AppState>;

@@ -1,0 +1,60 @@
+//! The toolbar (title, undo, redo) and the live regions: polite status and alerts.
+
+use yew::prelude::*;
+
+use super::state::{AppContext, Msg};
+use crate::core::store::Action;
+use crate::web::clock;
+
+/// App name, document title, Undo and Redo.
+#[function_component(Toolbar)]
+pub fn toolbar() -> Html {
+    let state = use_context::<AppContext>().expect("app context");
+    let step = |undo: bool| {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let at = clock::now();
+            d.dispatch(Msg::Do(if undo {
+                Action::Undo { at }
+            } else {
+                Action::Redo { at }
+            }))
+        })
+    };
+    html! {
+        <header class="toolbar">
+            <span class="brand">{ "R2P Annotator" }</span>
+            <div class="actions">
+                <button type="button" onclick={step(true)} disabled={!state.store.can_undo()}
+                    title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                <button type="button" onclick={step(false)} disabled={!state.store.can_redo()}
+                    title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{ "Redo" }</button>
+            </div>
+            <p id="document-help" class="sr-only">
+                { "Move the caret with the arrow keys; hold Shift to select; press 1, 2 or 3 to tag a \
+                   pillar, or Enter to open the tag picker. Click a highlight to edit it." }
+            </p>
+        </header>
+    }
+}
+
+/// The polite status line and the alert box.
+#[function_component(Notices)]
+pub fn notices() -> Html {
+    let state = use_context::<AppContext>().expect("app context");
+    let dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::DismissAlert))
+    };
+    html! {
+        <div class="notices">
+            <div role="status" aria-live="polite" class="status">{ state.status.0.clone() }</div>
+            <div role="alert" class={classes!("alert", state.alert.is_none().then_some("empty"))}>
+                if let Some(text) = &state.alert {
+                    <span>{ text.clone() }</span>
+                    <button type="button" onclick={dismiss} aria-label="Dismiss message">{ "×" }</button>
+                }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! Browser glue: storage, clock and ids, and DOM selection ⇄ code-point offsets. Translates; decides nothing.
+pub mod clock;
+pub mod selection;
+pub mod storage;

@@ -1,0 +1,992 @@
+//! End-to-end harness: serves the built app, drives headless Chromium through chromedriver, cleans up.
+//!
+//! Each test calls [`run`], which takes a global lock (the machine has two cores: one browser at a
+//! time keeps timings honest), starts a static file server for `dist/` (or `$R2P_DIST`) and a
+//! chromedriver on ephemeral ports, opens a WebDriver session on a fresh profile, runs the test
+//! body with an [`App`] handle, and tears everything down — also when the body panics.
+
+use std::collections::HashMap;
+use std::fs;
+use std::future::Future;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
+};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// How long any awaited condition may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(10);
+/// How long one whole test may take.
+const TEST_TIMEOUT: Duration = Duration::from_secs(120);
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// One browser at a time: the suite runs on two cores, and drags and clicks must not starve.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// The canonical text of the default document (what the article's `textContent` must equal).
+pub fn canonical_text() -> String {
+    r2p_annotator::core::document::Document::default_summary().text
+}
+
+/// SHA-256 hex of the canonical text, computed here independently of the app's own code.
+pub fn document_id() -> String {
+    Sha256::digest(canonical_text().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The localStorage key that holds the default document's annotations.
+pub fn storage_key() -> String {
+    format!("r2p-annotator:v1:annotations:{}", document_id())
+}
+
+/// The canonical text's code points `[start, end)`.
+pub fn slice(start: usize, end: usize) -> String {
+    canonical_text()
+        .chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
+}
+
+/// Code-point range `[start, end)` of the numbered paragraph `number` of the default document.
+pub fn numbered_paragraph(number: u32) -> (usize, usize) {
+    use r2p_annotator::core::document::{BlockKind, Document};
+    let doc = Document::default_summary();
+    let block = doc
+        .blocks
+        .iter()
+        .find(|b| b.kind == BlockKind::Numbered { number })
+        .unwrap_or_else(|| panic!("the default document has no numbered paragraph {number}"));
+    (block.start, block.end)
+}
+
+/// Code-point range of the `first`..=`last` words (0-based, split on whitespace) inside
+/// `[from, to)` of the canonical text: starts on a word's first letter, ends after a word's last.
+pub fn words(from: usize, to: usize, first: usize, last: usize) -> (usize, usize) {
+    let chars: Vec<char> = canonical_text().chars().collect();
+    let mut spans = Vec::new();
+    let mut i = from;
+    while i < to {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < to && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        spans.push((s, i));
+    }
+    assert!(
+        last < spans.len(),
+        "only {} words in [{from}, {to})",
+        spans.len()
+    );
+    (spans[first].0, spans[last].1)
+}
+
+fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("R2P_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dir.join("index.html").is_file(),
+        "dist/ is missing: run `bash scripts/build.sh` first (scripts/test.sh does it) \
+         (looked for {})",
+        dir.join("index.html").display()
+    );
+    dir
+}
+
+/// Runs one end-to-end test body against a fresh browser profile and a fresh server.
+pub fn run<F, Fut>(name: &'static str, body: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    let started = Instant::now();
+    let dist = dist_dir();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let server = StaticServer::start(dist);
+    let driver = Driver::spawn();
+    rt.block_on(async {
+        let client = driver.connect().await;
+        let app = App {
+            client: client.clone(),
+            base: server.url(),
+            name,
+        };
+        if tokio::time::timeout(TEST_TIMEOUT, body(app)).await.is_err() {
+            panic!("{name}: the test did not finish within {TEST_TIMEOUT:?}");
+        }
+        // A clean close lets chromedriver quit Chromium itself; Drop is the fallback.
+        if client.close().await.is_ok() {
+            driver.session_closed();
+        }
+    });
+    drop(driver);
+    drop(server);
+    eprintln!("[e2e] {name}: {:.1} s", started.elapsed().as_secs_f64());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static file server
+
+struct StaticServer {
+    server: Arc<tiny_http::Server>,
+    addr: SocketAddr,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// A same-origin page with no app on it, to seed or inspect localStorage while the app is not
+/// running (so that nothing it does on unload can interfere).
+pub const BLANK_PAGE: &str = "/__e2e__/blank.html";
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+impl StaticServer {
+    fn start(root: PathBuf) -> StaticServer {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind static server"));
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .expect("static server listens on IP");
+        let srv = Arc::clone(&server);
+        let thread = std::thread::spawn(move || {
+            for request in srv.incoming_requests() {
+                let response = Self::respond(&root, request.url());
+                // The browser may have gone away mid-response; nothing to do about it.
+                let _ = request.respond(response);
+            }
+        });
+        StaticServer {
+            server,
+            addr,
+            thread: Some(thread),
+        }
+    }
+
+    fn respond(root: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+        let header = |k: &str, v: &str| {
+            tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+        };
+        let path = url.split(['?', '#']).next().unwrap_or("/");
+        if path == BLANK_PAGE {
+            return tiny_http::Response::from_data(b"<!doctype html><title>blank</title>".to_vec())
+                .with_header(header("Content-Type", "text/html; charset=utf-8"));
+        }
+        let rel = path.trim_start_matches('/');
+        let rel = if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        };
+        let rel = Path::new(&rel);
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        let file = root.join(rel);
+        match fs::read(&file) {
+            Ok(bytes) if safe => tiny_http::Response::from_data(bytes)
+                .with_header(header("Content-Type", content_type(&file)))
+                .with_header(header("Cache-Control", "no-store")),
+            _ => tiny_http::Response::from_data(format!("not found: {path}").into_bytes())
+                .with_status_code(404)
+                .with_header(header("Content-Type", "text/plain; charset=utf-8")),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// chromedriver + Chromium
+
+struct Driver {
+    child: Child,
+    port: u16,
+    profile: Option<tempfile::TempDir>,
+    log: PathBuf,
+    session: Mutex<Option<String>>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("pick a free port")
+        .port()
+}
+
+impl Driver {
+    fn spawn() -> Driver {
+        let profile = tempfile::Builder::new()
+            .prefix("r2p-e2e-")
+            .tempdir()
+            .expect("temp dir");
+        let log = profile.path().join("chromedriver.log");
+        let port = free_port();
+        let out = fs::File::create(&log).expect("chromedriver log file");
+        let err = out.try_clone().expect("chromedriver log file");
+        let mut cmd = Command::new(CHROMEDRIVER);
+        cmd.arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err);
+        // Its own process group, so that Chromium and its helpers can be ended with it.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+        Driver {
+            child,
+            port,
+            profile: Some(profile),
+            log,
+            session: Mutex::new(None),
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+
+    async fn connect(&self) -> Client {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {} within 10 s; its log:\n{}",
+                self.port,
+                self.log_tail()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let profile = self.profile.as_ref().expect("profile dir").path();
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.join("chromium").display()),
+                ],
+            },
+        });
+        let caps = match caps {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let client = tokio::time::timeout(
+            Duration::from_secs(30),
+            ClientBuilder::new(connector)
+                .capabilities(caps)
+                .connect(&url),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "no WebDriver session within 30 s; chromedriver log:\n{}",
+                self.log_tail()
+            )
+        })
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot open a WebDriver session: {e}; chromedriver log:\n{}",
+                self.log_tail()
+            )
+        });
+        if let Ok(Some(id)) = client.session_id().await {
+            *self.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(id);
+        }
+        client
+    }
+
+    fn session_closed(&self) {
+        self.session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+    }
+
+    /// Best effort `DELETE /session/<id>` with plain blocking I/O (no runtime needed in Drop).
+    fn delete_session(&self, id: &str) {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else {
+            return;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
+        let req = format!(
+            "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.port
+        );
+        if s.write_all(req.as_bytes()).is_ok() {
+            let mut buf = [0u8; 512];
+            let _ = s.read(&mut buf);
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let session = self
+            .session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(id) = session {
+            self.delete_session(&id);
+        }
+        // End chromedriver's process group (chromedriver, and Chromium if it is still there).
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Chromium may take a moment to let go of its profile; TempDir removal is best effort.
+        if let Some(dir) = self.profile.take() {
+            let path = dir.path().to_path_buf();
+            if dir.close().is_err() {
+                std::thread::sleep(Duration::from_millis(300));
+                let _ = fs::remove_dir_all(path);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page under test
+
+/// A handle on the browser session with helpers that speak the app's DOM contract.
+#[derive(Clone)]
+pub struct App {
+    /// The WebDriver client.
+    pub client: Client,
+    base: String,
+    name: &'static str,
+}
+
+/// Installed before helper scripts: maps code-point offsets of the article's text to DOM points.
+const JS_LOCATE: &str = r#"
+const article = document.querySelector('article[aria-label="Document"]');
+function locate(offset) {
+  if (!article) throw new Error('no <article aria-label="Document">');
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  let acc = 0, node;
+  while ((node = walker.nextNode())) {
+    const cps = [...node.data];
+    if (offset < acc + cps.length) {
+      const pre = cps.slice(0, offset - acc).join('').length;
+      return { node, from: pre, to: pre + cps[offset - acc].length };
+    }
+    acc += cps.length;
+  }
+  throw new Error('offset ' + offset + ' is past the end of the article text (' + acc + ')');
+}
+function charRect(offset) {
+  const p = locate(offset);
+  const r = document.createRange();
+  r.setStart(p.node, p.from);
+  r.setEnd(p.node, p.to);
+  const rects = [...r.getClientRects()].filter(x => x.width > 0 && x.height > 0);
+  if (!rects.length) throw new Error('character at ' + offset + ' has no box');
+  return rects[0];
+}
+function reveal(offset) {
+  const p = locate(offset);
+  p.node.parentElement.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
+}
+function inViewport(x, y) { return x >= 0 && y >= 0 && x < innerWidth && y < innerHeight; }
+"#;
+
+impl App {
+    /// Runs a script (the body of a function; `arguments` holds `args`) and returns its value.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n--- script ---\n{script}"))
+    }
+
+    /// Polls `script` (a function body) until it returns something truthy; returns that value.
+    pub async fn wait_js(&self, what: &str, script: &str, args: Vec<Value>) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let last = match self.client.execute(script, args.clone()).await {
+                Ok(v) if truthy(&v) => return v,
+                Ok(v) => v,
+                Err(e) => Value::String(format!("script error: {e}")),
+            };
+            if Instant::now() > deadline {
+                self.screenshot("timeout").await;
+                panic!("timed out after {WAIT:?} waiting for {what} (last value: {last})");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Polls an async check until it yields `Some`; `describe` explains the last failure.
+    pub async fn wait_for<T, F, Fut>(&self, what: &str, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, String>>,
+    {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let last = match check().await {
+                Ok(v) => return v,
+                Err(why) => why,
+            };
+            if Instant::now() > deadline {
+                self.screenshot("timeout").await;
+                panic!("timed out after {WAIT:?} waiting for {what}: {last}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Opens `path` on the test server.
+    pub async fn goto(&self, path: &str) {
+        let url = format!("{}{path}", self.base);
+        self.client
+            .goto(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    }
+
+    /// Opens the app and waits until the article holds the whole canonical text.
+    pub async fn open_app(&self) {
+        self.goto("/").await;
+        self.wait_until_rendered().await;
+    }
+
+    /// Waits until the article's `textContent` equals the canonical text.
+    pub async fn wait_until_rendered(&self) {
+        let want = canonical_text();
+        let got = self
+            .wait_for("the article to render the canonical text", || async {
+                let v = self
+                    .client
+                    .execute(
+                        "const a = document.querySelector('article[aria-label=\"Document\"]');\
+                         return a ? a.textContent : null;",
+                        vec![],
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                match v {
+                    Value::String(s) if s.chars().count() >= want.chars().count() => Ok(s),
+                    Value::String(s) => {
+                        Err(format!("textContent has {} code points", s.chars().count()))
+                    }
+                    _ => Err("no <article aria-label=\"Document\"> yet".into()),
+                }
+            })
+            .await;
+        if got != want {
+            let at = got
+                .chars()
+                .zip(want.chars())
+                .position(|(a, b)| a != b)
+                .unwrap_or(want.chars().count().min(got.chars().count()));
+            panic!(
+                "article textContent differs from the canonical text at code point {at}: \
+                 page has {:?}, canonical has {:?}",
+                got.chars()
+                    .skip(at.saturating_sub(20))
+                    .take(60)
+                    .collect::<String>(),
+                want.chars()
+                    .skip(at.saturating_sub(20))
+                    .take(60)
+                    .collect::<String>()
+            );
+        }
+    }
+
+    /// Reloads the page and waits for the app to render again.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("reload");
+        self.wait_until_rendered().await;
+    }
+
+    /// All localStorage entries of the current origin.
+    pub async fn local_storage(&self) -> HashMap<String, String> {
+        let v = self
+            .js(
+                "const o = {}; for (let i = 0; i < localStorage.length; i++) { \
+                 const k = localStorage.key(i); o[k] = localStorage.getItem(k); } return o;",
+                vec![],
+            )
+            .await;
+        serde_json::from_value(v).expect("localStorage as a string map")
+    }
+
+    /// Writes one localStorage entry of the current origin.
+    pub async fn set_local_storage(&self, key: &str, value: &str) {
+        self.js(
+            "localStorage.setItem(arguments[0], arguments[1]);",
+            vec![json!(key), json!(value)],
+        )
+        .await;
+    }
+
+    /// The raw value under the default document's key, if any.
+    pub async fn stored_raw(&self) -> Option<String> {
+        self.local_storage().await.remove(&storage_key())
+    }
+
+    /// The stored annotations (empty if nothing or something unreadable is stored).
+    pub async fn stored_annotations(&self) -> Vec<Value> {
+        self.stored_raw()
+            .await
+            .and_then(|raw| serde_json::from_str::<Value>(&raw).ok())
+            .and_then(|v| v.get("annotations").and_then(Value::as_array).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Waits until storage holds exactly `n` annotations and returns them.
+    pub async fn wait_stored_count(&self, n: usize) -> Vec<Value> {
+        self.wait_for(&format!("{n} stored annotation(s)"), || async {
+            let list = self.stored_annotations().await;
+            if list.len() == n {
+                Ok(list)
+            } else {
+                Err(format!(
+                    "storage has {} annotation(s); keys: {:?}",
+                    list.len(),
+                    self.local_storage().await.keys().collect::<Vec<_>>()
+                ))
+            }
+        })
+        .await
+    }
+
+    /// Waits until an annotation with an id not in `known` is stored, and returns it.
+    pub async fn wait_new_annotation(&self, known: &[String]) -> Value {
+        self.wait_for("a new annotation in localStorage", || async {
+            let list = self.stored_annotations().await;
+            let ids: Vec<&str> = list.iter().filter_map(|a| a["id"].as_str()).collect();
+            let fresh = ids.iter().position(|id| !known.iter().any(|k| k == id));
+            match fresh {
+                Some(i) => Ok(list[i].clone()),
+                None => Err(format!("stored ids are {ids:?}, known before: {known:?}")),
+            }
+        })
+        .await
+    }
+
+    /// Ids of the stored annotations, in stored order.
+    pub async fn stored_ids(&self) -> Vec<String> {
+        self.stored_annotations()
+            .await
+            .iter()
+            .filter_map(|a| a.get("id").and_then(Value::as_str).map(String::from))
+            .collect()
+    }
+
+    /// The `data-annotation-ids` lists of every `<mark>` in the article.
+    pub async fn marks(&self) -> Vec<Vec<String>> {
+        let v = self
+            .js(
+                "return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
+                 .map(m => m.getAttribute('data-annotation-ids') || '');",
+                vec![],
+            )
+            .await;
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|s| {
+                s.as_str()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Waits until some `<mark>` lists every id in `ids` in its `data-annotation-ids`.
+    pub async fn wait_mark_with(&self, ids: &[&str]) {
+        self.wait_for(
+            &format!("a <mark> whose data-annotation-ids has {ids:?}"),
+            || async {
+                let marks = self.marks().await;
+                if marks
+                    .iter()
+                    .any(|m| ids.iter().all(|id| m.iter().any(|x| x == id)))
+                {
+                    Ok(())
+                } else {
+                    Err(format!("marks: {marks:?}"))
+                }
+            },
+        )
+        .await
+    }
+
+    /// Waits until no `<mark>` mentions `id`.
+    pub async fn wait_no_mark_with(&self, id: &str) {
+        self.wait_for(&format!("no <mark> to mention {id}"), || async {
+            let marks = self.marks().await;
+            if marks.iter().any(|m| m.iter().any(|x| x == id)) {
+                Err(format!("marks: {marks:?}"))
+            } else {
+                Ok(())
+            }
+        })
+        .await
+    }
+
+    /// The side panel's `data-annotation-id`s in order, and which one has `aria-current="true"`.
+    pub async fn panel(&self) -> (Vec<String>, Option<String>) {
+        let v = self
+            .js(
+                "const ul = document.querySelector('ul[role=\"list\"][aria-label=\"Annotations\"]');\
+                 if (!ul) return null;\
+                 const lis = [...ul.querySelectorAll('li[data-annotation-id]')];\
+                 const cur = lis.find(li => li.getAttribute('aria-current') === 'true');\
+                 return [lis.map(li => li.getAttribute('data-annotation-id')),\
+                         cur ? cur.getAttribute('data-annotation-id') : null];",
+                vec![],
+            )
+            .await;
+        assert!(
+            !v.is_null(),
+            "no <ul role=\"list\" aria-label=\"Annotations\"> in the page"
+        );
+        let ids = v[0]
+            .as_array()
+            .expect("ids")
+            .iter()
+            .map(|s| s.as_str().unwrap_or("").to_string())
+            .collect();
+        (ids, v[1].as_str().map(String::from))
+    }
+
+    /// Waits until the side panel lists exactly `ids` (in this order).
+    pub async fn wait_panel_ids(&self, ids: &[&str]) {
+        self.wait_for(&format!("the side panel to list {ids:?}"), || async {
+            let (got, _) = self.panel().await;
+            if got == ids {
+                Ok(())
+            } else {
+                Err(format!("it lists {got:?}"))
+            }
+        })
+        .await
+    }
+
+    /// Waits until the li of `id` is the one with `aria-current="true"`.
+    pub async fn wait_current(&self, id: &str) {
+        self.wait_for(
+            &format!("li[data-annotation-id={id}] to have aria-current=true"),
+            || async {
+                match self.panel().await {
+                    (_, Some(cur)) if cur == id => Ok(()),
+                    (_, cur) => Err(format!("aria-current is on {cur:?}")),
+                }
+            },
+        )
+        .await
+    }
+
+    /// The viewport point of the middle of the character at code-point `offset` (scrolled into view).
+    pub async fn char_center(&self, offset: usize) -> (f64, f64) {
+        let v = self
+            .js(
+                &format!(
+                    "{JS_LOCATE}\nreveal(arguments[0]); const r = charRect(arguments[0]);\
+                     return [r.left + r.width / 2, r.top + r.height / 2];"
+                ),
+                vec![json!(offset)],
+            )
+            .await;
+        (v[0].as_f64().expect("x"), v[1].as_f64().expect("y"))
+    }
+
+    /// Viewport points for a drag that selects `[start, end)`: inside the left part of the first
+    /// character and inside the right part of the last one (the view is scrolled to the start).
+    pub async fn drag_points(&self, start: usize, end: usize) -> ((f64, f64), (f64, f64)) {
+        assert!(start < end, "empty range {start}..{end}");
+        let v = self
+            .js(
+                &format!(
+                    "{JS_LOCATE}\nreveal(arguments[0]);\
+                     const a = charRect(arguments[0]), b = charRect(arguments[1] - 1);\
+                     const p = [a.left + a.width * 0.25, a.top + a.height / 2,\
+                                b.right - b.width * 0.25, b.top + b.height / 2];\
+                     if (!inViewport(p[0], p[1]) || !inViewport(p[2], p[3]))\
+                       throw new Error('drag points out of the viewport: ' + p);\
+                     return p;"
+                ),
+                vec![json!(start), json!(end)],
+            )
+            .await;
+        let f = |i: usize| v[i].as_f64().expect("coordinate");
+        ((f(0), f(1)), (f(2), f(3)))
+    }
+
+    /// A real mouse drag (pointer down, moves, up) over the text `[start, end)`. Returns the
+    /// text the browser had selected when the button went up (seen before any app handler).
+    pub async fn drag_select(&self, start: usize, end: usize) -> String {
+        let ((x0, y0), (x1, y1)) = self.drag_points(start, end).await;
+        self.js(
+            "window.__e2eSelection = null;\
+             window.addEventListener('mouseup', () => { window.__e2eSelection = String(getSelection()); },\
+                                     { capture: true, once: true });",
+            vec![],
+        )
+        .await;
+        let step = Some(Duration::from_millis(60));
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: x0.round(),
+                y: y0.round(),
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveTo {
+                duration: step,
+                x: ((x0 + x1) / 2.0).round(),
+                y: ((y0 + y1) / 2.0).round(),
+            })
+            .then(PointerAction::MoveTo {
+                duration: step,
+                x: x1.round(),
+                y: y1.round(),
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client
+            .perform_actions(mouse)
+            .await
+            .expect("mouse drag");
+        let seen = self.js("return window.__e2eSelection;", vec![]).await;
+        seen.as_str()
+            .unwrap_or_else(|| panic!("the drag's mouseup did not reach the page (got {seen})"))
+            .to_string()
+    }
+
+    /// A real mouse click at the middle of the character at `offset`.
+    pub async fn click_char(&self, offset: usize) {
+        let (x, y) = self.char_center(offset).await;
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: x.round(),
+                y: y.round(),
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client
+            .perform_actions(mouse)
+            .await
+            .expect("mouse click");
+    }
+
+    /// Presses keys one after the other on the focused element (each: down, then up).
+    pub async fn press(&self, keys: &[char]) {
+        let mut k = KeyActions::new("keyboard".into());
+        for &c in keys {
+            k = k
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        self.client.perform_actions(k).await.expect("key presses");
+    }
+
+    /// Presses `keys` one after the other while holding `modifiers` (e.g. Control + Shift, z).
+    pub async fn press_with(&self, modifiers: &[Key], keys: &[char]) {
+        let mut k = KeyActions::new("keyboard".into());
+        for &m in modifiers {
+            k = k.then(KeyAction::Down { value: m.into() });
+        }
+        for &c in keys {
+            k = k
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        for &m in modifiers.iter().rev() {
+            k = k.then(KeyAction::Up { value: m.into() });
+        }
+        self.client.perform_actions(k).await.expect("key presses");
+    }
+
+    /// The tag picker, once it is displayed.
+    pub async fn wait_picker(&self) -> Element {
+        self.wait_for(
+            "the tag picker (role=dialog, aria-label=\"Tag selection\")",
+            || async {
+                let el = self
+                    .client
+                    .find(Locator::Css(
+                        "[role=\"dialog\"][aria-label=\"Tag selection\"]",
+                    ))
+                    .await
+                    .map_err(|_| "not in the DOM".to_string())?;
+                if el.is_displayed().await.unwrap_or(false) {
+                    Ok(el)
+                } else {
+                    Err("in the DOM but not displayed".into())
+                }
+            },
+        )
+        .await
+    }
+
+    /// Waits until the tag picker is gone (absent or hidden).
+    pub async fn wait_picker_closed(&self) {
+        self.wait_for("the tag picker to close", || async {
+            match self
+                .client
+                .find(Locator::Css(
+                    "[role=\"dialog\"][aria-label=\"Tag selection\"]",
+                ))
+                .await
+            {
+                Err(_) => Ok(()),
+                Ok(el) if !el.is_displayed().await.unwrap_or(false) => Ok(()),
+                Ok(_) => Err("still displayed".into()),
+            }
+        })
+        .await
+    }
+
+    /// Clicks the picker's button with this aria-label (e.g. "Pillar II").
+    pub async fn click_picker_tag(&self, label: &str) {
+        let picker = self.wait_picker().await;
+        let button = picker
+            .find(Locator::Css(&format!("button[aria-label=\"{label}\"]")))
+            .await
+            .unwrap_or_else(|_| panic!("the tag picker has no button[aria-label=\"{label}\"]"));
+        button
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {label}: {e}"));
+    }
+
+    /// Drags over `[start, end)`, clicks `label` in the picker, and returns the new stored
+    /// annotation (after checking that a `<mark>` lists it).
+    pub async fn annotate_by_drag(&self, start: usize, end: usize, label: &str) -> Value {
+        let known = self.stored_ids().await;
+        let selected = self.drag_select(start, end).await;
+        assert_eq!(selected, slice(start, end), "what the drag selected");
+        self.click_picker_tag(label).await;
+        let ann = self.wait_new_annotation(&known).await;
+        let id = ann["id"].as_str().expect("id").to_string();
+        self.wait_mark_with(&[&id]).await;
+        ann
+    }
+
+    /// Closes the picker with Escape (sent to whatever has focus).
+    pub async fn escape(&self) {
+        self.press(&[Key::Escape.into()]).await;
+        self.wait_picker_closed().await;
+    }
+
+    /// A button by accessible name (its aria-label or its text).
+    pub async fn button(&self, name: &str) -> Element {
+        let xpath = format!(
+            "//button[@aria-label='{name}' or (not(@aria-label) and normalize-space(.)='{name}')]"
+        );
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|_| panic!("no button named {name:?}"))
+    }
+
+    /// Saves a PNG into `$R2P_SCREENSHOTS/<test>-<label>.png` when that variable is set.
+    pub async fn screenshot(&self, label: &str) {
+        let Some(dir) = std::env::var_os("R2P_SCREENSHOTS") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        let _ = fs::create_dir_all(&dir);
+        match self.client.screenshot().await {
+            Ok(png) => {
+                let path = dir.join(format!("{}-{label}.png", self.name));
+                if let Err(e) = fs::write(&path, png) {
+                    eprintln!("[e2e] cannot write {}: {e}", path.display());
+                }
+            }
+            Err(e) => eprintln!("[e2e] screenshot failed: {e}"),
+        }
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}

@@ -1,0 +1,126 @@
+//! Browser tests: the rendered article's DOM selections map to the right code-point spans.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use r2p_annotator::core::document::Document;
+use r2p_annotator::core::store::Annotation;
+use r2p_annotator::core::tags::default_tags;
+use r2p_annotator::ui::{ArticleView, ArticleViewProps};
+use r2p_annotator::web::selection;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Node};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TEXT: &str = "“Protect” 🌍 people\n\n1. Emoji 🕊️ peace and “quoted” text 👩🏽‍⚖️ here.\n2. Second “para” 🌍🌍 end.";
+
+fn annotation(id: &str, start: usize, end: usize) -> Annotation {
+    Annotation {
+        id: id.into(),
+        start,
+        end,
+        quote: String::new(),
+        tags: vec!["pillar-2".into()],
+        note: String::new(),
+        created: 0,
+        modified: 0,
+        creator: None,
+    }
+}
+
+async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
+    let host = gloo::utils::document().create_element("div").unwrap();
+    gloo::utils::body().append_child(&host).unwrap();
+    let props = ArticleViewProps {
+        doc,
+        annotations: Rc::new(annotations),
+        tags: Rc::new(default_tags()),
+        selected: None,
+        onselect: Default::default(),
+    };
+    yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();
+    gloo::timers::future::TimeoutFuture::new(20).await;
+    host.query_selector("article").unwrap().expect("article rendered")
+}
+
+/// The text node and UTF-16 offset of the first occurrence of `needle` in the article.
+fn locate(article: &Element, needle: &str) -> (Node, u32) {
+    let runs = article.query_selector_all("[data-s]").unwrap();
+    for i in 0..runs.length() {
+        let node = runs.item(i).unwrap().first_child().unwrap();
+        let text = node.text_content().unwrap();
+        if let Some(byte) = text.find(needle) {
+            return (node, text[..byte].encode_utf16().count() as u32);
+        }
+    }
+    panic!("{needle} not rendered");
+}
+
+fn code_point_of(doc: &Document, needle: &str) -> usize {
+    doc.text[..doc.text.find(needle).unwrap()].chars().count()
+}
+
+fn select(a: (&Node, u32), b: (&Node, u32)) {
+    let sel = selection::current().unwrap();
+    sel.set_base_and_extent(a.0, a.1, b.0, b.1).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn text_content_is_the_canonical_text() {
+    let doc = Rc::new(Document::parse_plain(TEXT));
+    let article = mount(doc.clone(), vec![annotation("a", 3, 12)]).await;
+    assert_eq!(article.text_content().unwrap(), doc.text);
+}
+
+#[wasm_bindgen_test]
+async fn selection_within_a_paragraph_maps_to_code_points() {
+    let doc = Rc::new(Document::parse_plain(TEXT));
+    let article = mount(doc.clone(), vec![]).await;
+    // From “quoted” (curly quotes) to just after the emoji with a skin tone and ZWJ sequence.
+    let (n1, o1) = locate(&article, "“quoted”");
+    let (n2, o2) = locate(&article, " here.");
+    select((&n1, o1), (&n2, o2));
+    let span = selection::selected_span(&article).expect("a selection");
+    let start = code_point_of(&doc, "“quoted”");
+    let end = code_point_of(&doc, " here.");
+    assert_eq!((span.start, span.end), (start, end));
+    assert_eq!(doc.slice(span.start, span.end), "“quoted” text 👩🏽‍⚖️");
+}
+
+#[wasm_bindgen_test]
+async fn selection_across_paragraphs_and_highlights_maps_to_code_points() {
+    let doc = Rc::new(Document::parse_plain(TEXT));
+    // Highlights split the text into several runs; boundaries land inside marks.
+    let p = code_point_of(&doc, "peace");
+    let article = mount(doc.clone(), vec![annotation("a", p, p + 20), annotation("b", p + 5, p + 40)]).await;
+    assert!(article.query_selector("mark[data-annotation-ids='a b']").unwrap().is_some());
+    let (n1, o1) = locate(&article, "🕊️");
+    let (n2, o2) = locate(&article, "🌍🌍");
+    // Backwards selection: focus before anchor.
+    select((&n2, o2 + 2), (&n1, o1));
+    let span = selection::selected_span(&article).unwrap();
+    assert_eq!(span.start, code_point_of(&doc, "🕊️"));
+    assert_eq!(span.end, code_point_of(&doc, "🌍🌍") + 1);
+    assert!(doc.slice(span.start, span.end).ends_with("“para” 🌍"));
+}
+
+#[wasm_bindgen_test]
+async fn element_boundaries_and_dom_boundaries_round_trip() {
+    let doc = Rc::new(Document::parse_plain(TEXT));
+    let article = mount(doc.clone(), vec![annotation("a", 4, 9)]).await;
+    // Boundaries on elements (as triple-click makes) use the Range fallback.
+    let first_para: Node = article.query_selector("p.numbered").unwrap().unwrap().unchecked_into();
+    let start = selection::boundary_offset(&article, &first_para, 0).unwrap();
+    let end = selection::boundary_offset(&article, &first_para, first_para.child_nodes().length()).unwrap();
+    assert_eq!(doc.slice(start, end), doc.blocks[1].text);
+    // Every code point inside a block maps to a DOM boundary and back (the separators between
+    // blocks are not inside any run).
+    for b in &doc.blocks {
+        for cp in b.start..b.end {
+            let (node, off) = selection::dom_boundary(&article, cp).expect("boundary");
+            assert_eq!(selection::boundary_offset(&article, &node, off), Some(cp), "cp {cp}");
+        }
+    }
+}
