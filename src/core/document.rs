@@ -200,6 +200,22 @@ impl Document {
         self.text.chars().skip(start).take(end - start).collect()
     }
 
+    /// Narrows `[start, end)` to exclude white space at either edge (a drag often takes the
+    /// space after a word or the line break between paragraphs); None when nothing is left.
+    pub fn trim_span(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let end = end.min(self.len);
+        if start >= end {
+            return None;
+        }
+        let chars: Vec<char> = self.text.chars().skip(start).take(end - start).collect();
+        let lead = chars.iter().take_while(|c| c.is_whitespace()).count();
+        if lead == chars.len() {
+            return None;
+        }
+        let trail = chars.iter().rev().take_while(|c| c.is_whitespace()).count();
+        Some((start + lead, end - trail))
+    }
+
     /// Index of the block that contains code point `offset`, or the next block after it.
     pub fn block_at(&self, offset: usize) -> Option<usize> {
         let i = self.blocks.partition_point(|b| b.end <= offset);
@@ -300,5 +316,10 @@ mod tests {
         assert_eq!(d.block_at(s + 13), Some(1));
         assert_eq!(d.paragraph_number_at(s + 13), Some(1));
         assert_eq!(d.paragraph_number_at(0), None);
+        let p = d.blocks[0].end;
+        assert_eq!(d.trim_span(p - 3, p + 2), Some((p - 3, p)));
+        assert_eq!(d.trim_span(p - 3, p + 3), Some((p - 3, p + 3)));
+        assert_eq!(d.trim_span(p, p + 2), None);
+        assert_eq!(d.trim_span(5, 5), None);
     }
 }

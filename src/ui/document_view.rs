@@ -416,10 +416,12 @@ pub fn document_view() -> Html {
         let state = state.clone();
         Callback::from(move |e: ArticleEvent| match e {
             ArticleEvent::Text { start, end, place } => {
-                state.dispatch(Msg::SelectText {
-                    pending: Pending { start, end },
-                    place,
-                });
+                if let Some((start, end)) = state.doc.trim_span(start, end) {
+                    state.dispatch(Msg::SelectText {
+                        pending: Pending { start, end },
+                        place,
+                    });
+                }
             }
             ArticleEvent::Point { offset, place } => {
                 let id = state.store.shortest_at(offset).map(|a| a.id.clone());
@@ -430,6 +432,17 @@ pub fn document_view() -> Html {
             }
         })
     };
+    // Once a selection became an annotation, fold the native selection to its end so the new
+    // highlight shows (and a keyboard user's caret stays where it was).
+    use_effect_with(state.selected.clone(), |selected| {
+        if selected.is_some() {
+            if let Some(sel) = selection::current() {
+                if !sel.is_collapsed() {
+                    let _ = sel.collapse_to_end();
+                }
+            }
+        }
+    });
     html! {
         <ArticleView doc={Rc::clone(&state.doc)} annotations={annotations} tags={tags}
             selected={state.selected.clone()} {onselect} />

@@ -24,6 +24,7 @@ pub fn toolbar() -> Html {
     html! {
         <header class="toolbar">
             <span class="brand">{ "R2P Annotator" }</span>
+            <div role="status" aria-live="polite" class="status">{ state.status.0.clone() }</div>
             <div class="actions">
                 <button type="button" onclick={step(true)} disabled={!state.store.can_undo()}
                     title="Undo (Ctrl+Z)">{ "Undo" }</button>
@@ -48,7 +49,6 @@ pub fn notices() -> Html {
     };
     html! {
         <div class="notices">
-            <div role="status" aria-live="polite" class="status">{ state.status.0.clone() }</div>
             <div role="alert" class={classes!("alert", state.alert.is_none().then_some("empty"))}>
                 if let Some(text) = &state.alert {
                     <span>{ text.clone() }</span>
