@@ -545,11 +545,14 @@ impl Store {
                     self.deleted.insert(id.clone(), at);
                 }
             },
-            Edit::CustomTag { before, after } => {
-                let id = before.as_ref().or(after.as_ref()).map(|t| t.id.clone());
-                self.custom_tags.retain(|t| Some(&t.id) != id.as_ref());
+            // A theme, once made, stays available: undo takes it off the annotation but not
+            // out of the taxonomy, because other tabs (and files) may already use it and a
+            // merge must never have to choose between losing it and resurrecting it.
+            Edit::CustomTag { after, .. } => {
                 if let Some(t) = after {
-                    self.custom_tags.push(t.clone());
+                    if !self.custom_tags.iter().any(|m| m.id == t.id) {
+                        self.custom_tags.push(t.clone());
+                    }
                 }
             }
         }
@@ -714,7 +717,12 @@ mod tests {
         assert_eq!(s.tag(&tag.id).unwrap().label, "Media");
         s.apply(Action::Undo { at: 5 }).unwrap();
         assert!(s.get("b").unwrap().tags.is_empty());
-        assert!(s.custom_tags().is_empty());
+        assert_eq!(s.custom_tags(), [tag.clone()], "the theme stays available");
+        s.apply(Action::Redo { at: 6 }).unwrap();
+        assert_eq!(s.get("b").unwrap().tags, [tag.id.clone()]);
+        assert_eq!(s.custom_tags().len(), 1);
+        // A save read back by the same tab brings in nothing new.
+        assert_eq!(s.clone().merge(&s.snapshot()), 0);
     }
 
     #[test]
