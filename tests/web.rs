@@ -42,7 +42,9 @@ async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
     };
     yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();
     gloo::timers::future::TimeoutFuture::new(20).await;
-    host.query_selector("article").unwrap().expect("article rendered")
+    host.query_selector("article")
+        .unwrap()
+        .expect("article rendered")
 }
 
 /// The text node and UTF-16 offset of the first occurrence of `needle` in the article.
@@ -94,8 +96,15 @@ async fn selection_across_paragraphs_and_highlights_maps_to_code_points() {
     let doc = Rc::new(Document::parse_plain(TEXT));
     // Highlights split the text into several runs; boundaries land inside marks.
     let p = code_point_of(&doc, "peace");
-    let article = mount(doc.clone(), vec![annotation("a", p, p + 20), annotation("b", p + 5, p + 40)]).await;
-    assert!(article.query_selector("mark[data-annotation-ids='a b']").unwrap().is_some());
+    let article = mount(
+        doc.clone(),
+        vec![annotation("a", p, p + 20), annotation("b", p + 5, p + 40)],
+    )
+    .await;
+    assert!(article
+        .query_selector("mark[data-annotation-ids='a b']")
+        .unwrap()
+        .is_some());
     let (n1, o1) = locate(&article, "🕊️");
     let (n2, o2) = locate(&article, "🌍🌍");
     // Backwards selection: focus before anchor.
@@ -111,16 +120,25 @@ async fn element_boundaries_and_dom_boundaries_round_trip() {
     let doc = Rc::new(Document::parse_plain(TEXT));
     let article = mount(doc.clone(), vec![annotation("a", 4, 9)]).await;
     // Boundaries on elements (as triple-click makes) use the Range fallback.
-    let first_para: Node = article.query_selector("p.numbered").unwrap().unwrap().unchecked_into();
+    let first_para: Node = article
+        .query_selector("p.numbered")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     let start = selection::boundary_offset(&article, &first_para, 0).unwrap();
-    let end = selection::boundary_offset(&article, &first_para, first_para.child_nodes().length()).unwrap();
+    let end = selection::boundary_offset(&article, &first_para, first_para.child_nodes().length())
+        .unwrap();
     assert_eq!(doc.slice(start, end), doc.blocks[1].text);
     // Every code point inside a block maps to a DOM boundary and back (the separators between
     // blocks are not inside any run).
     for b in &doc.blocks {
         for cp in b.start..b.end {
             let (node, off) = selection::dom_boundary(&article, cp).expect("boundary");
-            assert_eq!(selection::boundary_offset(&article, &node, off), Some(cp), "cp {cp}");
+            assert_eq!(
+                selection::boundary_offset(&article, &node, off),
+                Some(cp),
+                "cp {cp}"
+            );
         }
     }
 }

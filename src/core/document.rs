@@ -3,7 +3,8 @@
 use sha2::{Digest, Sha256};
 
 /// The default document, shipped verbatim from the seed (the parser makes the two page-break repairs).
-pub const DEFAULT_SOURCE: &str = include_str!("../../www/documents/r2p-presidents-summary-2014.txt");
+pub const DEFAULT_SOURCE: &str =
+    include_str!("../../www/documents/r2p-presidents-summary-2014.txt");
 
 /// What a block is, which decides how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,7 +257,9 @@ mod tests {
         assert_eq!(numbers, (1..=13).collect::<Vec<_>>());
         assert_eq!(d.blocks[0].kind, BlockKind::Title);
         assert!(d.title().starts_with("Informal, Interactive Dialogue"));
-        assert!(d.title().ends_with("Fulfilling Our Collective Responsibility"));
+        assert!(d
+            .title()
+            .ends_with("Fulfilling Our Collective Responsibility"));
         assert!(!d.text.contains("**"), "bold markers are markup, not text");
         let kinds: Vec<(&str, &BlockKind)> = d
             .blocks
@@ -264,7 +267,10 @@ mod tests {
             .filter(|b| !matches!(b.kind, BlockKind::Numbered { .. }))
             .map(|b| (b.text.as_str(), &b.kind))
             .collect();
-        assert_eq!(kinds[1], ("New York, 8 September 2014", &BlockKind::Paragraph));
+        assert_eq!(
+            kinds[1],
+            ("New York, 8 September 2014", &BlockKind::Paragraph)
+        );
         assert_eq!(kinds[2], ("PRESIDENT'S SUMMARY", &BlockKind::Subtitle));
         assert_eq!(kinds[3], ("Background", &BlockKind::Heading));
         assert_eq!(kinds[4], ("Summary", &BlockKind::Heading));

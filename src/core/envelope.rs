@@ -72,7 +72,11 @@ impl Envelope {
     }
 
     /// Reads stored text, checking the version first so that a newer format is not called damaged.
-    pub fn parse(raw: &str, document_id: &str, document_len: usize) -> Result<Envelope, EnvelopeError> {
+    pub fn parse(
+        raw: &str,
+        document_id: &str,
+        document_len: usize,
+    ) -> Result<Envelope, EnvelopeError> {
         let value: serde_json::Value =
             serde_json::from_str(raw).map_err(|e| EnvelopeError::Corrupt(e.to_string()))?;
         let schema = value
@@ -124,7 +128,11 @@ mod tests {
             })
             .unwrap();
         }
-        s.apply(Action::Delete { id: "id-2".into(), at: 1_700_000_000_100 }).unwrap();
+        s.apply(Action::Delete {
+            id: "id-2".into(),
+            at: 1_700_000_000_100,
+        })
+        .unwrap();
         s
     }
 
@@ -135,7 +143,9 @@ mod tests {
         let json = env.to_json();
         assert_eq!(Envelope::parse(&json, "doc", 100).unwrap(), env);
         assert_eq!(Envelope::new("doc", s.clone().snapshot()).to_json(), json);
-        assert!(json.starts_with(r#"{"schema":1,"app":"r2p-annotator","document":"doc","annotations":[{"id":"id-1""#));
+        assert!(json.starts_with(
+            r#"{"schema":1,"app":"r2p-annotator","document":"doc","annotations":[{"id":"id-1""#
+        ));
         let mut t = Store::new();
         t.merge(&Envelope::parse(&json, "doc", 100).unwrap().data);
         assert_eq!(t.snapshot(), s.snapshot());
@@ -144,16 +154,41 @@ mod tests {
     #[test]
     fn corrupt_newer_and_foreign_data_are_told_apart() {
         let good = Envelope::new("doc", sample().snapshot()).to_json();
-        for raw in ["", "{", "null", "[1,2]", r#"{"schema":"x"}"#, r#"{"schema":1}"#] {
-            assert!(matches!(Envelope::parse(raw, "doc", 100), Err(EnvelopeError::Corrupt(_))), "{raw}");
+        for raw in [
+            "",
+            "{",
+            "null",
+            "[1,2]",
+            r#"{"schema":"x"}"#,
+            r#"{"schema":1}"#,
+        ] {
+            assert!(
+                matches!(
+                    Envelope::parse(raw, "doc", 100),
+                    Err(EnvelopeError::Corrupt(_))
+                ),
+                "{raw}"
+            );
         }
         let newer = good.replacen(r#""schema":1"#, r#""schema":7"#, 1);
-        assert_eq!(Envelope::parse(&newer, "doc", 100), Err(EnvelopeError::NewerVersion(7)));
-        assert_eq!(Envelope::parse(&good, "other", 100), Err(EnvelopeError::OtherDocument));
+        assert_eq!(
+            Envelope::parse(&newer, "doc", 100),
+            Err(EnvelopeError::NewerVersion(7))
+        );
+        assert_eq!(
+            Envelope::parse(&good, "other", 100),
+            Err(EnvelopeError::OtherDocument)
+        );
         let err = Envelope::parse(&good, "doc", 20).unwrap_err();
-        assert!(err.to_string().contains("impossible position 0–30"), "{err}");
+        assert!(
+            err.to_string().contains("impossible position 0–30"),
+            "{err}"
+        );
         let not_ours = good.replacen("r2p-annotator", "someone-else", 1);
-        assert!(matches!(Envelope::parse(&not_ours, "doc", 100), Err(EnvelopeError::Corrupt(_))));
+        assert!(matches!(
+            Envelope::parse(&not_ours, "doc", 100),
+            Err(EnvelopeError::Corrupt(_))
+        ));
     }
 
     #[test]

@@ -317,7 +317,8 @@ impl Store {
     }
 
     fn tag_label(&self, id: &str) -> String {
-        self.tag(id).map_or_else(|| id.to_string(), |t| t.label.clone())
+        self.tag(id)
+            .map_or_else(|| id.to_string(), |t| t.label.clone())
     }
 
     fn existing(&self, id: &str) -> Result<&Annotation, StoreError> {
@@ -515,11 +516,7 @@ impl Store {
         for e in &edits {
             self.apply_edit(e, at);
         }
-        let message = format!(
-            "{} {}",
-            if undo { "Undid:" } else { "Redid:" },
-            batch.label
-        );
+        let message = format!("{} {}", if undo { "Undid:" } else { "Redid:" }, batch.label);
         if undo {
             self.redo.push(batch);
         } else {
@@ -668,15 +665,33 @@ mod tests {
         let mut s = Store::new();
         s.apply(create("a", 3, 9, &[], 1)).unwrap();
         let before = s.clone();
-        assert_eq!(s.apply(create("b", 5, 5, &[], 2)), Err(StoreError::EmptySpan));
-        assert_eq!(s.apply(create("b", 6, 5, &[], 2)), Err(StoreError::EmptySpan));
-        assert_eq!(s.apply(create("a", 1, 5, &[], 2)), Err(StoreError::DuplicateId));
-        assert_eq!(s.apply(create("b", 1, 5, &["nope"], 2)), Err(StoreError::NoSuchTag));
         assert_eq!(
-            s.apply(Action::Delete { id: "zz".into(), at: 2 }),
+            s.apply(create("b", 5, 5, &[], 2)),
+            Err(StoreError::EmptySpan)
+        );
+        assert_eq!(
+            s.apply(create("b", 6, 5, &[], 2)),
+            Err(StoreError::EmptySpan)
+        );
+        assert_eq!(
+            s.apply(create("a", 1, 5, &[], 2)),
+            Err(StoreError::DuplicateId)
+        );
+        assert_eq!(
+            s.apply(create("b", 1, 5, &["nope"], 2)),
+            Err(StoreError::NoSuchTag)
+        );
+        assert_eq!(
+            s.apply(Action::Delete {
+                id: "zz".into(),
+                at: 2
+            }),
             Err(StoreError::NoSuchAnnotation)
         );
-        assert_eq!(s.apply(Action::Redo { at: 2 }), Err(StoreError::NothingToRedo));
+        assert_eq!(
+            s.apply(Action::Redo { at: 2 }),
+            Err(StoreError::NothingToRedo)
+        );
         assert_eq!(s, before);
     }
 
@@ -684,7 +699,11 @@ mod tests {
     fn delete_then_undo_then_redo() {
         let mut s = Store::new();
         s.apply(create("a", 0, 4, &["pillar-1"], 1)).unwrap();
-        s.apply(Action::Delete { id: "a".into(), at: 2 }).unwrap();
+        s.apply(Action::Delete {
+            id: "a".into(),
+            at: 2,
+        })
+        .unwrap();
         assert!(s.get("a").is_none());
         let o = s.apply(Action::Undo { at: 3 }).unwrap();
         assert_eq!(o.message, "Undid: Deleted “q0-4”.");
@@ -696,7 +715,10 @@ mod tests {
         s.apply(Action::Undo { at: 5 }).unwrap();
         s.apply(Action::Undo { at: 6 }).unwrap();
         assert!(s.is_empty());
-        assert_eq!(s.apply(Action::Undo { at: 7 }), Err(StoreError::NothingToUndo));
+        assert_eq!(
+            s.apply(Action::Undo { at: 7 }),
+            Err(StoreError::NothingToUndo)
+        );
     }
 
     #[test]
@@ -735,7 +757,11 @@ mod tests {
         assert_eq!(s.shortest_at(25).unwrap().id, "mid");
         assert_eq!(s.shortest_at(5).unwrap().id, "long");
         assert!(s.shortest_at(100).is_none());
-        let order: Vec<&str> = s.in_document_order().iter().map(|a| a.id.as_str()).collect();
+        let order: Vec<&str> = s
+            .in_document_order()
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
         assert_eq!(order, ["long", "mid", "short"]);
     }
 
@@ -747,7 +773,11 @@ mod tests {
         b.merge(&a.snapshot());
         a.apply(create("from-a", 1, 2, &[], 2)).unwrap();
         b.apply(create("from-b", 3, 4, &[], 2)).unwrap();
-        b.apply(Action::Delete { id: "x".into(), at: 3 }).unwrap();
+        b.apply(Action::Delete {
+            id: "x".into(),
+            at: 3,
+        })
+        .unwrap();
         a.merge(&b.snapshot());
         b.merge(&a.snapshot());
         assert_eq!(a.snapshot(), b.snapshot());
@@ -757,7 +787,11 @@ mod tests {
         b.apply(Action::Undo { at: 9 }).unwrap();
         a.merge(&b.snapshot());
         assert!(a.get("x").is_some());
-        assert_eq!(a.merge(&b.snapshot()), 0, "merging the same state twice changes nothing");
+        assert_eq!(
+            a.merge(&b.snapshot()),
+            0,
+            "merging the same state twice changes nothing"
+        );
     }
 
     fn arb_actions() -> impl Strategy<Value = Vec<(u8, usize, usize, u8)>> {
@@ -765,7 +799,13 @@ mod tests {
     }
 
     fn run(actions: &[(u8, usize, usize, u8)]) -> Store {
-        let tags = ["pillar-1", "pillar-2", "pillar-3", "theme-prevention", "theme-arms-control"];
+        let tags = [
+            "pillar-1",
+            "pillar-2",
+            "pillar-3",
+            "theme-prevention",
+            "theme-arms-control",
+        ];
         let mut s = Store::new();
         for (i, &(kind, x, len, t)) in actions.iter().enumerate() {
             let at = i as Millis + 1;
@@ -773,8 +813,16 @@ mod tests {
             let pick = |n: usize| ids.get(n % ids.len().max(1)).cloned().unwrap_or_default();
             let action = match kind {
                 0 | 1 => create(&format!("id{i}"), x, x + len, &[tags[t as usize]], at),
-                2 => Action::ToggleTag { id: pick(x), tag: tags[t as usize].into(), at },
-                3 => Action::SetNote { id: pick(x), note: format!("n{i}"), at },
+                2 => Action::ToggleTag {
+                    id: pick(x),
+                    tag: tags[t as usize].into(),
+                    at,
+                },
+                3 => Action::SetNote {
+                    id: pick(x),
+                    note: format!("n{i}"),
+                    at,
+                },
                 4 => Action::Delete { id: pick(x), at },
                 _ => Action::Undo { at },
             };

@@ -34,9 +34,24 @@ pub struct Tag {
 pub const TEXT_COLOR: &str = "#1b1b1b";
 
 const PILLARS: [(&str, &str, &str, &str); 3] = [
-    ("Pillar I", "The protection responsibilities of the State", "#ffc9c9", "I"),
-    ("Pillar II", "International assistance and capacity-building", "#b2f2bb", "II"),
-    ("Pillar III", "Timely and decisive response", "#bcd7ff", "III"),
+    (
+        "Pillar I",
+        "The protection responsibilities of the State",
+        "#ffc9c9",
+        "I",
+    ),
+    (
+        "Pillar II",
+        "International assistance and capacity-building",
+        "#b2f2bb",
+        "II",
+    ),
+    (
+        "Pillar III",
+        "Timely and decisive response",
+        "#bcd7ff",
+        "III",
+    ),
 ];
 
 const THEMES: [(&str, &str, &str); 14] = [
@@ -127,7 +142,10 @@ pub fn new_custom_tag(label: &str, existing: &[Tag]) -> Result<Tag, TagError> {
     {
         return Err(TagError::Duplicate(t.label.clone()));
     }
-    let customs = existing.iter().filter(|t| t.id.starts_with("custom-")).count();
+    let customs = existing
+        .iter()
+        .filter(|t| t.id.starts_with("custom-"))
+        .count();
     let mut id = format!("custom-{}", slug(&label));
     if id == "custom-" || existing.iter().any(|t| t.id == id) {
         id = format!("custom-{}-{}", slug(&label), customs + 1);
@@ -186,8 +204,16 @@ mod tests {
         let tags = default_tags();
         let labels: Vec<&str> = tags.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(&labels[..3], ["Pillar I", "Pillar II", "Pillar III"]);
-        assert_eq!(tags[1].description, "International assistance and capacity-building");
-        for theme in ["Prevention", "Early warning", "Hate speech and media", "Arms control"] {
+        assert_eq!(
+            tags[1].description,
+            "International assistance and capacity-building"
+        );
+        for theme in [
+            "Prevention",
+            "Early warning",
+            "Hate speech and media",
+            "Arms control",
+        ] {
             assert!(labels.contains(&theme), "{theme}");
         }
         assert_eq!(tags.len(), 17);
@@ -204,10 +230,16 @@ mod tests {
         ] {
             assert_eq!(field.len(), n);
         }
-        for t in tags.iter().chain(CUSTOM_COLORS.iter().map(|c| Tag {
-            color: (*c).into(),
-            ..default_tags()[0].clone()
-        }).collect::<Vec<_>>().iter()) {
+        for t in tags.iter().chain(
+            CUSTOM_COLORS
+                .iter()
+                .map(|c| Tag {
+                    color: (*c).into(),
+                    ..default_tags()[0].clone()
+                })
+                .collect::<Vec<_>>()
+                .iter(),
+        ) {
             let ratio = contrast_ratio(&t.color, TEXT_COLOR).unwrap();
             assert!(ratio >= 4.5, "{} {} contrast {ratio:.2}", t.label, t.color);
         }
@@ -226,7 +258,10 @@ mod tests {
             new_custom_tag("pillar ii", &tags),
             Err(TagError::Duplicate("Pillar II".into()))
         );
-        assert_eq!(new_custom_tag(&"x".repeat(61), &tags), Err(TagError::TooLong));
+        assert_eq!(
+            new_custom_tag(&"x".repeat(61), &tags),
+            Err(TagError::TooLong)
+        );
         let emoji = new_custom_tag("🌍", &tags).unwrap();
         assert!(emoji.id.starts_with("custom-"));
     }

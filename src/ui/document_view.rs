@@ -81,7 +81,10 @@ impl PartialEq for ArticleViewProps {
 }
 
 fn mark_style(a: &Annotation, tags: &[Tag]) -> (&'static str, Option<String>, &'static str) {
-    let first = a.tags.first().and_then(|id| tags.iter().find(|t| &t.id == id));
+    let first = a
+        .tags
+        .first()
+        .and_then(|id| tags.iter().find(|t| &t.id == id));
     let pillar = a
         .tags
         .iter()
@@ -101,7 +104,12 @@ fn mark_style(a: &Annotation, tags: &[Tag]) -> (&'static str, Option<String>, &'
 }
 
 /// Cuts every block into runs with the exact set of annotations covering each.
-fn runs_for(doc: &Document, annotations: &[Annotation], tags: &[Tag], selected: Option<&str>) -> Vec<Rc<[Run]>> {
+fn runs_for(
+    doc: &Document,
+    annotations: &[Annotation],
+    tags: &[Tag],
+    selected: Option<&str>,
+) -> Vec<Rc<[Run]>> {
     let mut out = Vec::with_capacity(doc.blocks.len());
     // Annotations are in document order: those that can touch a block start before its end.
     for b in &doc.blocks {
@@ -133,7 +141,11 @@ fn runs_for(doc: &Document, annotations: &[Annotation], tags: &[Tag], selected: 
                     .min_by_key(|a| (a.len(), std::cmp::Reverse(a.start)))
                     .expect("non-empty");
                 let (color, custom_color, style) = mark_style(inner, tags);
-                let ids: Vec<&str> = seg.keys.iter().map(|&k| annotations[k].id.as_str()).collect();
+                let ids: Vec<&str> = seg
+                    .keys
+                    .iter()
+                    .map(|&k| annotations[k].id.as_str())
+                    .collect();
                 Run {
                     start: seg.start,
                     end: seg.end,
@@ -168,7 +180,11 @@ impl PartialEq for BlockViewProps {
 #[function_component(BlockView)]
 fn block_view(props: &BlockViewProps) -> Html {
     let block = &props.doc.blocks[props.index];
-    let mut chars = block.text.char_indices().map(|(i, _)| i).chain([block.text.len()]);
+    let mut chars = block
+        .text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([block.text.len()]);
     let mut byte_at = {
         let mut consumed = 0usize;
         let mut last = 0usize;
@@ -292,13 +308,14 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
         let touch = touch.clone();
         use_effect_with((), move |_| {
             let pending: Rc<Cell<Option<Timeout>>> = Rc::new(Cell::new(None));
-            let listener = EventListener::new(&gloo::utils::document(), "selectionchange", move |_| {
-                if !touch.borrow().get() {
-                    return;
-                }
-                let report = report.clone();
-                pending.set(Some(Timeout::new(350, move || report(None))));
-            });
+            let listener =
+                EventListener::new(&gloo::utils::document(), "selectionchange", move |_| {
+                    if !touch.borrow().get() {
+                        return;
+                    }
+                    let report = report.clone();
+                    pending.set(Some(Timeout::new(350, move || report(None))));
+                });
             move || drop(listener)
         });
     }
@@ -385,7 +402,11 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
     for (i, b) in doc.blocks.iter().enumerate() {
         if i > 0 {
             // The separators are part of the canonical text, so textContent equals it exactly.
-            let sep = if b.start - doc.blocks[i - 1].end == 1 { "\n" } else { "\n\n" };
+            let sep = if b.start - doc.blocks[i - 1].end == 1 {
+                "\n"
+            } else {
+                "\n\n"
+            };
             children.push(html! { { sep } });
         }
         children.push(html! {
@@ -409,7 +430,12 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
 pub fn document_view() -> Html {
     let state = use_context::<AppContext>().expect("app context");
     let annotations = use_memo(ByPtr(Rc::clone(&state.store)), |store| {
-        store.0.in_document_order().into_iter().cloned().collect::<Vec<_>>()
+        store
+            .0
+            .in_document_order()
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>()
     });
     let tags = use_memo(ByPtr(Rc::clone(&state.store)), |store| store.0.tags());
     let onselect = {

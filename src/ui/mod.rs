@@ -17,8 +17,8 @@ use crate::core::document::Document;
 use crate::core::store::Action;
 use crate::web::clock;
 
-pub use document_view::{ArticleView, ArticleViewProps};
 use document_view::DocumentView;
+pub use document_view::{ArticleView, ArticleViewProps};
 use panel::SidePanel;
 use picker::TagPicker;
 use state::{AppContext, AppState, Msg};

@@ -178,7 +178,11 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
     let state = use_context::<super::state::AppContext>().expect("app context");
     let tags = use_memo(ByPtr(Rc::clone(&state.store)), |s| s.0.tags());
     let all = state.store.in_document_order();
-    let count = |tag: &str| all.iter().filter(|a| a.tags.iter().any(|t| t == tag)).count();
+    let count = |tag: &str| {
+        all.iter()
+            .filter(|a| a.tags.iter().any(|t| t == tag))
+            .count()
+    };
     let filter_buttons: Html = tags
         .iter()
         .filter_map(|t| {

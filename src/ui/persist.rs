@@ -63,7 +63,11 @@ fn sync(state: &AppContext) {
                     // Stored data holds something not seen here: take it in first; the new
                     // revision brings this effect back to write the union.
                     let first = state.store.revision() == 0;
-                    state.dispatch(if first { Msg::Load(env.data) } else { Msg::Merge(env.data) });
+                    state.dispatch(if first {
+                        Msg::Load(env.data)
+                    } else {
+                        Msg::Merge(env.data)
+                    });
                     return;
                 }
             }

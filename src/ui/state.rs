@@ -169,7 +169,10 @@ impl Reducible for AppState {
                     } else {
                         format!("{n} changes arrived from another tab.")
                     });
-                    if s.selected.as_ref().is_some_and(|id| s.store.get(id).is_none()) {
+                    if s.selected
+                        .as_ref()
+                        .is_some_and(|id| s.store.get(id).is_none())
+                    {
                         s.selected = None;
                         s.picker = None;
                     }

@@ -11,9 +11,9 @@ pub fn now() -> Millis {
 /// Falls back to `crypto.getRandomValues` where `randomUUID` is missing.
 pub fn new_id() -> String {
     let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    let has_random_uuid = crypto.as_ref().is_some_and(|c| {
-        js_sys::Reflect::has(c, &"randomUUID".into()).unwrap_or(false)
-    });
+    let has_random_uuid = crypto
+        .as_ref()
+        .is_some_and(|c| js_sys::Reflect::has(c, &"randomUUID".into()).unwrap_or(false));
     match crypto {
         Some(c) if has_random_uuid => c.random_uuid(),
         _ => {
@@ -24,7 +24,14 @@ pub fn new_id() -> String {
             b[6] = (b[6] & 0x0f) | 0x40;
             b[8] = (b[8] & 0x3f) | 0x80;
             let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-            format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+            format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            )
         }
     }
 }

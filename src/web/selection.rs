@@ -73,8 +73,16 @@ pub fn selected_span(article: &Element) -> Option<SelectedSpan> {
         return None;
     }
     let range = sel.get_range_at(0).ok()?;
-    let start = boundary_offset(article, &range.start_container().ok()?, range.start_offset().ok()?)?;
-    let end = boundary_offset(article, &range.end_container().ok()?, range.end_offset().ok()?)?;
+    let start = boundary_offset(
+        article,
+        &range.start_container().ok()?,
+        range.start_offset().ok()?,
+    )?;
+    let end = boundary_offset(
+        article,
+        &range.end_container().ok()?,
+        range.end_offset().ok()?,
+    )?;
     if start >= end {
         return None;
     }
@@ -140,11 +148,7 @@ pub fn dom_boundary(article: &Element, offset: usize) -> Option<(Node, u32)> {
     let (el, s) = best?;
     let text_node = el.first_child()?;
     let text = text_node.text_content().unwrap_or_default();
-    let units: usize = text
-        .chars()
-        .take(offset - s)
-        .map(char::len_utf16)
-        .sum();
+    let units: usize = text.chars().take(offset - s).map(char::len_utf16).sum();
     Some((text_node, units as u32))
 }
 
