@@ -27,6 +27,9 @@ fn annotation(id: &str, start: usize, end: usize) -> Annotation {
         created: 0,
         modified: 0,
         creator: None,
+        history: Vec::new(),
+        orphan: false,
+        conflict_of: None,
     }
 }
 

@@ -98,7 +98,7 @@ impl Envelope {
             .data
             .annotations
             .iter()
-            .find(|a| a.start >= a.end || a.end > document_len || a.id.is_empty())
+            .find(|a| a.id.is_empty() || (!a.orphan && (a.start >= a.end || a.end > document_len)))
         {
             return Err(EnvelopeError::Corrupt(format!(
                 "annotation “{}” has an impossible position {}–{}",

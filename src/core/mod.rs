@@ -1,7 +1,10 @@
 //! The pure core: no browser dependency, compiled and tested natively.
+pub mod anchor;
 pub mod document;
 pub mod envelope;
+pub mod import;
 pub mod offsets;
 pub mod segments;
 pub mod store;
 pub mod tags;
+pub mod w3c;

@@ -37,6 +37,50 @@ pub struct Annotation {
     /// Who made it, when the user set a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
+    /// `modified` times of the versions this one descends from (newest last, at most
+    /// [`HISTORY_LIMIT`]): lets an import tell an update from a conflicting parallel edit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Millis>,
+    /// Imported but not found in the text: kept and listed, never silently dropped; `start`
+    /// and `end` then only record where the file said it was.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub orphan: bool,
+    /// Set on the copy an import keeps beside an annotation both sides changed: the id of
+    /// the local version it conflicts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_of: Option<String>,
+}
+
+/// How many ancestor versions an annotation remembers.
+pub const HISTORY_LIMIT: usize = 32;
+
+impl Annotation {
+    /// True when this version already contains `other` (same version, or `other` is an ancestor).
+    pub fn descends_from(&self, other: &Annotation) -> bool {
+        self.modified == other.modified && self.same_content(other)
+            || self.history.contains(&other.modified)
+    }
+
+    /// Same passage, tags, note and creator (times and history aside).
+    pub fn same_content(&self, other: &Annotation) -> bool {
+        (
+            self.start,
+            self.end,
+            &self.quote,
+            &self.tags,
+            &self.note,
+            &self.creator,
+            self.orphan,
+        ) == (
+            other.start,
+            other.end,
+            &other.quote,
+            &other.tags,
+            &other.note,
+            &other.creator,
+            other.orphan,
+        )
+    }
 }
 
 impl Annotation {
@@ -117,6 +161,16 @@ pub enum Action {
     },
     /// Takes in what another tab (or storage) holds; never undoable, never loses local work.
     Merge(Snapshot),
+    /// Puts imported annotations (new, updated, conflict copies, orphans) and themes, as one
+    /// undo step, keeping their own times.
+    Import {
+        /// Annotations to insert or replace.
+        put: Vec<Annotation>,
+        /// Themes the import needs.
+        tags: Vec<Tag>,
+        /// What the step is called in messages ("Imported 3 annotations from x.json.").
+        label: String,
+    },
 }
 
 /// The persistent part of a store: what storage and other tabs exchange.
@@ -161,6 +215,9 @@ pub enum StoreError {
     /// Redo with nothing undone.
     #[error("Nothing to redo.")]
     NothingToRedo,
+    /// An import that changes nothing.
+    #[error("Nothing new to import: everything in the file is already here.")]
+    NothingToImport,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -254,18 +311,30 @@ impl Store {
         self.annotations.get(id)
     }
 
-    /// All annotations in document order (start, then end, then id).
+    /// All placed annotations in document order (start, then end, then id).
     pub fn in_document_order(&self) -> Vec<&Annotation> {
-        let mut v: Vec<&Annotation> = self.annotations.values().collect();
+        let mut v: Vec<&Annotation> = self.annotations.values().filter(|a| !a.orphan).collect();
         v.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
         v
+    }
+
+    /// Imported annotations that could not be placed in the text, oldest first.
+    pub fn orphans(&self) -> Vec<&Annotation> {
+        let mut v: Vec<&Annotation> = self.annotations.values().filter(|a| a.orphan).collect();
+        v.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+        v
+    }
+
+    /// When the annotation with this id was deleted here, if it was.
+    pub fn deleted_at(&self, id: &str) -> Option<Millis> {
+        self.deleted.get(id).copied()
     }
 
     /// The shortest annotation covering code point `offset` (ties: the one starting last, then id).
     pub fn shortest_at(&self, offset: usize) -> Option<&Annotation> {
         self.annotations
             .values()
-            .filter(|a| a.start <= offset && offset < a.end)
+            .filter(|a| !a.orphan && a.start <= offset && offset < a.end)
             .min_by(|a, b| {
                 (a.len(), std::cmp::Reverse(a.start), &a.id).cmp(&(
                     b.len(),
@@ -310,7 +379,12 @@ impl Store {
     /// What storage keeps: annotations in document order, tombstones, user themes.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
-            annotations: self.in_document_order().into_iter().cloned().collect(),
+            annotations: self
+                .in_document_order()
+                .into_iter()
+                .chain(self.orphans())
+                .cloned()
+                .collect(),
             deleted: self.deleted.clone(),
             custom_tags: self.custom_tags.clone(),
         }
@@ -338,6 +412,10 @@ impl Store {
                     n => format!("{n} changes arrived from another tab."),
                 };
                 return Ok(Outcome { message });
+            }
+            Action::Import { put, tags, label } if put.is_empty() && tags.iter().all(|t| self.tag(&t.id).is_some()) => {
+                let _ = label;
+                return Err(StoreError::NothingToImport);
             }
             action => self.plan(action)?,
         };
@@ -391,6 +469,9 @@ impl Store {
                     created: at,
                     modified: at,
                     creator,
+                    history: Vec::new(),
+                    orphan: false,
+                    conflict_of: None,
                 };
                 let edit = Edit::Annotation {
                     id,
@@ -466,6 +547,28 @@ impl Store {
                 }
                 (label, edits, at)
             }
+            Action::Import { put, tags, label } => {
+                let mut edits: Vec<Edit> = tags
+                    .into_iter()
+                    .filter(|t| self.tag(&t.id).is_none())
+                    .map(|t| Edit::CustomTag {
+                        before: None,
+                        after: Some(t),
+                    })
+                    .collect();
+                for a in put {
+                    if a.is_empty() && !a.orphan {
+                        return Err(StoreError::EmptySpan);
+                    }
+                    edits.push(Edit::Annotation {
+                        id: a.id.clone(),
+                        before: self.annotations.get(&a.id).cloned(),
+                        after: Some(a),
+                    });
+                }
+                // Imported versions keep their own times: no "now" to bump them to.
+                (label, edits, Millis::MIN)
+            }
             Action::Undo { .. } | Action::Redo { .. } | Action::Merge(_) => {
                 unreachable!("handled in apply")
             }
@@ -534,6 +637,17 @@ impl Store {
                 Some(a) => {
                     let mut a = a.clone();
                     a.modified = a.modified.max(at);
+                    // The new version descends from whatever version is here now.
+                    if let Some(current) = self.annotations.get(id) {
+                        for t in current.history.iter().copied().chain([current.modified]) {
+                            if !a.history.contains(&t) && t != a.modified {
+                                a.history.push(t);
+                            }
+                        }
+                        a.history.sort_unstable();
+                        let excess = a.history.len().saturating_sub(HISTORY_LIMIT);
+                        a.history.drain(..excess);
+                    }
                     self.deleted.remove(id);
                     self.annotations.insert(id.clone(), a);
                 }
@@ -569,7 +683,9 @@ impl Store {
             }
         }
         for a in &other.annotations {
-            if a.is_empty() || self.deleted.get(&a.id).is_some_and(|&t| t >= a.modified) {
+            if (a.is_empty() && !a.orphan)
+                || self.deleted.get(&a.id).is_some_and(|&t| t >= a.modified)
+            {
                 continue;
             }
             let take = match self.annotations.get(&a.id) {
@@ -643,6 +759,8 @@ mod tests {
         let a = s.get("a").unwrap();
         assert_eq!(a.tags, ["pillar-2", "theme-prevention"]);
         assert_eq!((a.note.as_str(), a.created, a.modified), ("see ¶4", 10, 12));
+        assert_eq!(a.history, [10, 11], "each edit remembers the version it came from");
+        let v12 = a.clone();
         let o = s
             .apply(Action::ToggleTag {
                 id: "a".into(),
@@ -651,6 +769,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(o.message, "Removed Pillar II from “q3-9”.");
+        let v13 = s.get("a").unwrap().clone();
+        assert!(v13.descends_from(&v12) && !v12.descends_from(&v13));
+        assert!(v13.descends_from(&v13.clone()));
         s.apply(Action::Delete {
             id: "a".into(),
             at: 14,

@@ -1,0 +1,231 @@
+//! Import planning: anchors a file's annotations in the document and sorts them against the store.
+//!
+//! Planning changes nothing: the user reads the report first, then the plan's [`Action::Import`]
+//! applies it as one undo step.
+
+use super::anchor::{Anchorer, Anchoring};
+use super::document::Document;
+use super::store::{Action, Annotation, Store};
+use super::tags::{slug, Tag, CUSTOM_COLORS};
+use super::w3c::{document_iri, file_tag_to_tag, FileContents, Rejection};
+
+/// What an import would do, in numbers and lists, for the user to confirm.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportReport {
+    /// Annotations not here yet.
+    pub new: usize,
+    /// Annotations here whose incoming version is newer and descends from ours.
+    pub updated: usize,
+    /// Annotations here already (same, or ours is newer).
+    pub unchanged: usize,
+    /// Changed on both sides: the incoming one is kept beside ours as a conflict copy.
+    pub conflicts: usize,
+    /// Placed somewhere other than their recorded position (the text differs).
+    pub reanchored: usize,
+    /// Quotes that could not be found: kept as unplaced annotations.
+    pub orphans: Vec<String>,
+    /// Items refused, with the reason.
+    pub rejected: Vec<Rejection>,
+    /// Annotations deleted here after the file's version: not brought back.
+    pub deleted_here: usize,
+    /// Annotations made on a different document (their `source` is not this text).
+    pub other_document: usize,
+    /// Whether those are being anchored by their quotes anyway.
+    pub anchoring_other_document: bool,
+    /// Themes the import adds.
+    pub new_tags: Vec<String>,
+    /// Bodies of kinds this app does not keep.
+    pub ignored_bodies: usize,
+    /// Other things worth knowing.
+    pub warnings: Vec<String>,
+}
+
+/// The report and what applying it would put in the store.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportPlan {
+    /// For the user.
+    pub report: ImportReport,
+    /// Annotations to insert or replace (including conflict copies and orphans).
+    pub put: Vec<Annotation>,
+    /// Themes to add.
+    pub tags: Vec<Tag>,
+}
+
+impl ImportPlan {
+    /// The store action that applies this plan (one undo step).
+    pub fn action(&self, file_name: &str) -> Action {
+        let n = self.put.len();
+        Action::Import {
+            put: self.put.clone(),
+            tags: self.tags.clone(),
+            label: format!(
+                "Imported {n} annotation{} from {file_name}.",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+fn resolve_tags(
+    labels: &[String],
+    file: &FileContents,
+    store: &Store,
+    plan_tags: &mut Vec<Tag>,
+) -> Vec<String> {
+    let known = store.tags();
+    labels
+        .iter()
+        .map(|label| {
+            let lower = label.to_lowercase();
+            if let Some(t) = known
+                .iter()
+                .chain(plan_tags.iter())
+                .find(|t| t.label.to_lowercase() == lower)
+            {
+                return t.id.clone();
+            }
+            let taken = |id: &str| known.iter().chain(plan_tags.iter()).any(|t| t.id == id);
+            let base = format!("custom-{}", slug(label));
+            let mut id = base.clone();
+            let mut n = 2;
+            while id == "custom-" || taken(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            let customs = store.custom_tags().len() + plan_tags.len();
+            let fallback = CUSTOM_COLORS[customs % CUSTOM_COLORS.len()];
+            let described = file
+                .taxonomy
+                .iter()
+                .find(|t| t.label.to_lowercase() == lower)
+                .cloned()
+                .unwrap_or(super::w3c::FileTag {
+                    label: label.clone(),
+                    color: String::new(),
+                    description: String::new(),
+                    badge: String::new(),
+                });
+            let mut tag = file_tag_to_tag(&described, id.clone(), fallback);
+            if tag.badge == "•" {
+                let initials: String = label
+                    .split_whitespace()
+                    .filter_map(|w| w.chars().next())
+                    .flat_map(char::to_uppercase)
+                    .take(2)
+                    .collect();
+                tag.badge = format!("{initials}*");
+            }
+            tag.label = label.clone();
+            plan_tags.push(tag);
+            id
+        })
+        .collect()
+}
+
+/// Plans the import of `file` into `store` for `doc`. Annotations whose `source` names another
+/// document are only anchored (by quote) when `anchor_other_document` is set.
+pub fn plan_import(
+    file: &FileContents,
+    doc: &Document,
+    anchorer: &Anchorer,
+    store: &Store,
+    anchor_other_document: bool,
+) -> ImportPlan {
+    let here = document_iri(&doc.id);
+    let mut plan = ImportPlan::default();
+    let r = &mut plan.report;
+    r.rejected = file.rejected.clone();
+    r.warnings = file.warnings.clone();
+    r.anchoring_other_document = anchor_other_document;
+    for item in &file.items {
+        r.ignored_bodies += item.ignored_bodies;
+        let same_doc = item.source.as_deref() == Some(here.as_str());
+        if item.source.is_some() && !same_doc {
+            r.other_document += 1;
+            if !anchor_other_document {
+                continue;
+            }
+        }
+        // A position is only trusted on the very text it was made on.
+        let anchoring = anchorer.anchor(&item.selectors, same_doc);
+        let (start, end, orphan) = match anchoring {
+            Anchoring::Position { start, end } => (start, end, false),
+            Anchoring::Moved { start, end } | Anchoring::Fuzzy { start, end, .. } => {
+                r.reanchored += 1;
+                (start, end, false)
+            }
+            Anchoring::Orphan => {
+                let (s, e) = item.selectors.position.unwrap_or((0, 0));
+                (s, e, true)
+            }
+        };
+        if item.selectors.position.is_some_and(|(_, e)| e > doc.len) && !orphan && same_doc {
+            r.warnings.push(format!(
+                "Item {}: its position lies beyond the end of the document; it was placed by its quote.",
+                item.index + 1
+            ));
+        }
+        let quote = if orphan {
+            item.selectors.exact.clone().unwrap_or_default()
+        } else {
+            doc.slice(start, end)
+        };
+        let tags = resolve_tags(&item.tags, file, store, &mut plan.tags);
+        let mut incoming = Annotation {
+            id: item.id.clone(),
+            start,
+            end,
+            quote,
+            tags,
+            note: item.note.clone(),
+            created: item.created,
+            modified: item.modified,
+            creator: item.creator.clone(),
+            history: item.history.clone(),
+            orphan,
+            conflict_of: item.conflict_of.clone(),
+        };
+        if store.deleted_at(&incoming.id).is_some_and(|t| t >= incoming.modified) {
+            r.deleted_here += 1;
+            continue;
+        }
+        let Some(local) = store.get(&incoming.id) else {
+            if orphan {
+                r.orphans.push(incoming.quote.clone());
+            }
+            r.new += 1;
+            plan.put.push(incoming);
+            continue;
+        };
+        if orphan && !local.orphan {
+            // Ours is placed: keep its place, compare the rest.
+            incoming.start = local.start;
+            incoming.end = local.end;
+            incoming.quote = local.quote.clone();
+            incoming.orphan = false;
+        }
+        if incoming.same_content(local) || local.descends_from(&incoming) {
+            r.unchanged += 1;
+        } else if incoming.descends_from(local) {
+            r.updated += 1;
+            plan.put.push(incoming);
+        } else {
+            let copy_id = format!("{}-conflict-{}", incoming.id, incoming.modified);
+            let mut copy = incoming;
+            copy.conflict_of = Some(copy.id.clone());
+            copy.id = copy_id;
+            match store.get(&copy.id) {
+                Some(existing) if existing.same_content(&copy) => r.unchanged += 1,
+                _ => {
+                    r.conflicts += 1;
+                    plan.put.push(copy);
+                }
+            }
+        }
+    }
+    // The file's own themes come too, used or not, so the receiver sees the same colours.
+    let labels: Vec<String> = file.taxonomy.iter().map(|t| t.label.clone()).collect();
+    resolve_tags(&labels, file, store, &mut plan.tags);
+    plan.report.new_tags = plan.tags.iter().map(|t| t.label.clone()).collect();
+    plan
+}
