@@ -18,7 +18,12 @@ fn summary() -> Document {
 fn store_with(doc: &Document, spans: &[(usize, usize, Vec<&str>, &str)]) -> Store {
     let mut s = Store::new();
     let tag = new_custom_tag("Women, peace & security", &s.tags()).unwrap();
-    s.apply(Action::AddCustomTag { tag, apply_to: None, at: 1 }).unwrap();
+    s.apply(Action::AddCustomTag {
+        tag,
+        apply_to: None,
+        at: 1,
+    })
+    .unwrap();
     for (i, (start, end, tags, note)) in spans.iter().enumerate() {
         let id = format!("00000000-0000-4000-8000-{:012x}", i);
         s.apply(Action::Create {
@@ -63,14 +68,40 @@ fn import(doc: &Document, store: &mut Store, bytes: &[u8]) -> ImportPlan {
 }
 
 /// What must survive a round trip: ids, spans, tag labels, notes, times, creators.
-fn essence(store: &Store) -> Vec<(String, usize, usize, Vec<String>, String, i64, i64, Option<String>, bool)> {
+fn essence(
+    store: &Store,
+) -> Vec<(
+    String,
+    usize,
+    usize,
+    Vec<String>,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    bool,
+)> {
     store
         .snapshot()
         .annotations
         .iter()
         .map(|a: &Annotation| {
-            let labels = a.tags.iter().map(|t| store.tag(t).unwrap().label.clone()).collect();
-            (a.id.clone(), a.start, a.end, labels, a.note.clone(), a.created, a.modified, a.creator.clone(), a.orphan)
+            let labels = a
+                .tags
+                .iter()
+                .map(|t| store.tag(t).unwrap().label.clone())
+                .collect();
+            (
+                a.id.clone(),
+                a.start,
+                a.end,
+                labels,
+                a.note.clone(),
+                a.created,
+                a.modified,
+                a.creator.clone(),
+                a.orphan,
+            )
         })
         .collect()
 }
@@ -80,12 +111,23 @@ fn export_has_the_w3c_shape() {
     let doc = summary();
     let p4 = doc.text.find("three types of assistance").unwrap();
     let start = doc.text[..p4].chars().count();
-    let store = store_with(&doc, &[(start, start + 25, vec!["pillar-2", "custom-women-peace-security"], "See “Pillar II” <b>x</b>")]);
+    let store = store_with(
+        &doc,
+        &[(
+            start,
+            start + 25,
+            vec!["pillar-2", "custom-women-peace-security"],
+            "See “Pillar II” <b>x</b>",
+        )],
+    );
     let v: Value = serde_json::from_slice(&export_bytes(&doc, &store)).unwrap();
     assert_eq!(v["@context"], "http://www.w3.org/ns/anno.jsonld");
     assert_eq!(v["type"], "AnnotationCollection");
     assert!(v["id"].as_str().unwrap().starts_with("urn:uuid:"));
-    assert!(v["label"].as_str().unwrap().contains("Responsibility to Protect"));
+    assert!(v["label"]
+        .as_str()
+        .unwrap()
+        .contains("Responsibility to Protect"));
     assert_eq!(v["total"], 1);
     let page = &v["first"];
     assert_eq!(page["type"], "AnnotationPage");
@@ -94,7 +136,10 @@ fn export_has_the_w3c_shape() {
     assert_eq!(a["id"], "urn:uuid:00000000-0000-4000-8000-000000000000");
     assert_eq!(a["type"], "Annotation");
     assert_eq!(a["motivation"], "commenting");
-    assert_eq!(a["creator"], json!({ "type": "Person", "name": "Amina Diallo" }));
+    assert_eq!(
+        a["creator"],
+        json!({ "type": "Person", "name": "Amina Diallo" })
+    );
     for t in ["created", "modified"] {
         let s = a[t].as_str().unwrap();
         assert!(s.ends_with('Z') && s.len() == 24, "{s}");
@@ -109,60 +154,104 @@ fn export_has_the_w3c_shape() {
         ])
     );
     assert_eq!(a["target"]["source"], document_iri(&doc.id));
-    assert!(a["target"]["source"].as_str().unwrap().starts_with("ni:///sha-256;"));
+    assert!(a["target"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("ni:///sha-256;"));
     let quote = &a["target"]["selector"][0];
     let pos = &a["target"]["selector"][1];
     assert_eq!(quote["type"], "TextQuoteSelector");
     assert_eq!(quote["exact"], "three types of assistance");
     assert_eq!(quote["prefix"], doc.slice(start - 32, start));
     assert_eq!(quote["suffix"], doc.slice(start + 25, start + 57));
-    assert_eq!(pos, &json!({ "type": "TextPositionSelector", "start": start, "end": start + 25 }));
+    assert_eq!(
+        pos,
+        &json!({ "type": "TextPositionSelector", "start": start, "end": start + 25 })
+    );
     // The custom theme's colour travels with the file.
     assert_eq!(v["r2p:taxonomy"][0]["label"], "Women, peace & security");
-    assert!(v["r2p:taxonomy"][0]["color"].as_str().unwrap().starts_with('#'));
+    assert!(v["r2p:taxonomy"][0]["color"]
+        .as_str()
+        .unwrap()
+        .starts_with('#'));
 }
 
 #[test]
 fn document_iri_is_rfc6920() {
     // SHA-256 of the empty string.
     let id = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    assert_eq!(document_iri(id), "ni:///sha-256;47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
+    assert_eq!(
+        document_iri(id),
+        "ni:///sha-256;47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"
+    );
 }
 
 #[test]
 fn export_file_name_is_a_slug() {
     let doc = summary();
     let name = w3c::export_file_name(&doc, None);
-    assert!(name.starts_with("informal-interactive-dialogue-of-the-68th"), "{name}");
+    assert_eq!(
+        name,
+        "informal-interactive-dialogue-of-the-68th-session-of-the-annotations.json"
+    );
     assert!(name.ends_with("-annotations.json"));
-    assert!(w3c::export_file_name(&doc, Some("Amina Diallo")).ends_with("-annotations-amina-diallo.json"));
+    assert!(w3c::export_file_name(&doc, Some("Amina Diallo"))
+        .ends_with("-annotations-amina-diallo.json"));
 }
 
 #[test]
 fn importing_the_same_file_twice_changes_nothing_the_second_time() {
     let doc = summary();
-    let src = store_with(&doc, &[(10, 40, vec!["pillar-1"], "n"), (30, 90, vec![], "")]);
+    let src = store_with(
+        &doc,
+        &[(10, 40, vec!["pillar-1"], "n"), (30, 90, vec![], "")],
+    );
     let bytes = export_bytes(&doc, &src);
     let mut dst = Store::new();
     let first = import(&doc, &mut dst, &bytes);
     assert_eq!((first.report.new, first.report.unchanged), (2, 0));
     let after_first = dst.snapshot();
     let second = plan(&doc, &dst, &bytes, false);
-    assert!(second.put.is_empty() && second.tags.is_empty(), "{:?}", second.report);
+    assert!(
+        second.put.is_empty() && second.tags.is_empty(),
+        "{:?}",
+        second.report
+    );
     assert_eq!(second.report.unchanged, 2);
-    assert_eq!(dst.apply(second.action("file.json")), Err(StoreError::NothingToImport));
+    assert_eq!(
+        dst.apply(second.action("file.json")),
+        Err(StoreError::NothingToImport)
+    );
     assert_eq!(dst.snapshot(), after_first);
 }
 
 #[test]
 fn import_is_one_undo_step() {
     let doc = summary();
-    let src = store_with(&doc, &[(10, 40, vec!["pillar-1"], ""), (50, 60, vec!["pillar-3"], "")]);
+    let src = store_with(
+        &doc,
+        &[
+            (10, 40, vec!["pillar-1"], ""),
+            (50, 60, vec!["pillar-3"], ""),
+        ],
+    );
     let mut dst = Store::new();
-    dst.apply(Action::Create { id: "mine".into(), start: 1, end: 5, quote: doc.slice(1, 5), tags: vec![], creator: None, at: 5 }).unwrap();
+    dst.apply(Action::Create {
+        id: "mine".into(),
+        start: 1,
+        end: 5,
+        quote: doc.slice(1, 5),
+        tags: vec![],
+        creator: None,
+        at: 5,
+    })
+    .unwrap();
     import(&doc, &mut dst, &export_bytes(&doc, &src));
     assert_eq!(dst.len(), 3);
-    dst.apply(Action::Undo { at: 1_800_000_000_000 }).unwrap();
+    dst.apply(Action::Undo {
+        at: 1_800_000_000_000,
+    })
+    .unwrap();
     assert_eq!(dst.len(), 1);
     assert!(dst.get("mine").is_some());
 }
@@ -177,15 +266,35 @@ fn updates_and_conflicts_are_told_apart() {
     let mut teacher = Store::new();
     import(&doc, &mut teacher, &bytes_base);
     let mut student = base.clone();
-    student.apply(Action::SetNote { id: id.clone(), note: "student's note".into(), at: 1_791_000_000_000 }).unwrap();
+    student
+        .apply(Action::SetNote {
+            id: id.clone(),
+            note: "student's note".into(),
+            at: 1_791_000_000_000,
+        })
+        .unwrap();
     let p = plan(&doc, &teacher, &export_bytes(&doc, &student), false);
-    assert_eq!((p.report.updated, p.report.conflicts, p.report.new), (1, 0, 0));
+    assert_eq!(
+        (p.report.updated, p.report.conflicts, p.report.new),
+        (1, 0, 0)
+    );
     // Meanwhile the teacher had also edited it: a conflict; both versions are kept.
-    teacher.apply(Action::SetNote { id: id.clone(), note: "teacher's note".into(), at: 1_791_000_100_000 }).unwrap();
+    teacher
+        .apply(Action::SetNote {
+            id: id.clone(),
+            note: "teacher's note".into(),
+            at: 1_791_000_100_000,
+        })
+        .unwrap();
     let p = import(&doc, &mut teacher, &export_bytes(&doc, &student));
     assert_eq!((p.report.updated, p.report.conflicts), (0, 1));
     assert_eq!(teacher.get(&id).unwrap().note, "teacher's note");
-    let copy = teacher.snapshot().annotations.into_iter().find(|a| a.conflict_of.as_deref() == Some(id.as_str())).unwrap();
+    let copy = teacher
+        .snapshot()
+        .annotations
+        .into_iter()
+        .find(|a| a.conflict_of.as_deref() == Some(id.as_str()))
+        .unwrap();
     assert_eq!(copy.note, "student's note");
     // Importing the student's file again: nothing new, not even another copy.
     let again = plan(&doc, &teacher, &export_bytes(&doc, &student), false);
@@ -203,7 +312,11 @@ fn deleted_here_is_not_brought_back_by_an_older_file() {
     let mut dst = Store::new();
     import(&doc, &mut dst, &bytes);
     let id = dst.in_document_order()[0].id.clone();
-    dst.apply(Action::Delete { id, at: 1_799_000_000_000 }).unwrap();
+    dst.apply(Action::Delete {
+        id,
+        at: 1_799_000_000_000,
+    })
+    .unwrap();
     let p = plan(&doc, &dst, &bytes, false);
     assert_eq!((p.report.deleted_here, p.put.len()), (1, 0));
 }
@@ -222,20 +335,38 @@ fn recogito_array_is_read_anchored_by_quote_and_orphans_are_kept() {
     let mut store = Store::new();
     let p = plan(&doc, &store, bytes, true);
     assert_eq!(p.report.new, 3);
-    assert_eq!(p.report.orphans, ["a sentence that is not in the President's Summary at all"]);
+    assert_eq!(
+        p.report.orphans,
+        ["a sentence that is not in the President's Summary at all"]
+    );
     assert_eq!(p.report.new_tags, ["ASEAN"]);
     store.apply(p.action("recogito.json")).unwrap();
     for (exact, labels) in [
-        ("prevention is at the heart of the responsibility to protect", vec!["Prevention"]),
+        (
+            "prevention is at the heart of the responsibility to protect",
+            vec!["Prevention"],
+        ),
         (
             "ASEAN could focus on providing regional support for the prevention of atrocity crimes",
-            vec!["Pillar II", "Regional and sub-regional organizations", "ASEAN"],
+            vec![
+                "Pillar II",
+                "Regional and sub-regional organizations",
+                "ASEAN",
+            ],
         ),
     ] {
         let at = doc.text[..doc.text.find(exact).unwrap()].chars().count();
-        let a = store.in_document_order().into_iter().find(|a| a.start == at).expect(exact);
+        let a = store
+            .in_document_order()
+            .into_iter()
+            .find(|a| a.start == at)
+            .expect(exact);
         assert_eq!(a.end - a.start, exact.chars().count());
-        let got: Vec<String> = a.tags.iter().map(|t| store.tag(t).unwrap().label.clone()).collect();
+        let got: Vec<String> = a
+            .tags
+            .iter()
+            .map(|t| store.tag(t).unwrap().label.clone())
+            .collect();
         assert_eq!(got, labels);
     }
     let first = store.get("#c2c0fbbd-5b38-4c1c-8f8e-4b8bb0f1d001").unwrap();
@@ -254,19 +385,41 @@ fn w3c_spec_shapes_are_read_item_by_item() {
     let doc = summary();
     let bytes = include_bytes!("fixtures/w3c-spec-shapes.json");
     let file = read_file(bytes).unwrap();
-    let rejected: Vec<(usize, &str)> = file.rejected.iter().map(|r| (r.index, r.field.as_str())).collect();
+    let rejected: Vec<(usize, &str)> = file
+        .rejected
+        .iter()
+        .map(|r| (r.index, r.field.as_str()))
+        .collect();
     assert_eq!(rejected, [(0, "target"), (3, "target.selector")]);
-    assert!(file.rejected[1].reason.contains("FragmentSelector"), "{}", file.rejected[1].reason);
+    assert!(
+        file.rejected[1].reason.contains("FragmentSelector"),
+        "{}",
+        file.rejected[1].reason
+    );
     let p = plan(&doc, &Store::new(), bytes, true);
     assert_eq!(p.report.new, 2);
-    let comment = p.put.iter().find(|a| a.id == "http://example.org/anno2").unwrap();
+    let comment = p
+        .put
+        .iter()
+        .find(|a| a.id == "http://example.org/anno2")
+        .unwrap();
     assert_eq!(comment.note, "Comment text");
-    assert_eq!(comment.quote, "Member States underlined that prevention is at the heart");
+    assert_eq!(
+        comment.quote,
+        "Member States underlined that prevention is at the heart"
+    );
     assert!(!comment.orphan);
     // A position alone, on another document, is not trusted: kept as an orphan.
-    let tagged = p.put.iter().find(|a| a.id == "http://example.org/anno3").unwrap();
+    let tagged = p
+        .put
+        .iter()
+        .find(|a| a.id == "http://example.org/anno3")
+        .unwrap();
     assert!(tagged.orphan);
-    assert_eq!(tagged.note, "<b>HTML stays text</b> <script>alert(1)</script>");
+    assert_eq!(
+        tagged.note,
+        "<b>HTML stays text</b> <script>alert(1)</script>"
+    );
 }
 
 #[test]
@@ -275,28 +428,40 @@ fn whole_file_errors_are_typed_and_clear() {
         (b"".to_vec(), FileError::Empty),
         (b"  \n ".to_vec(), FileError::Empty),
         (vec![0xff, 0xfe, 0x00], FileError::NotText),
-        (vec![b' '; w3c::MAX_FILE_BYTES + 1], FileError::TooLarge(w3c::MAX_FILE_BYTES + 1)),
+        (
+            vec![b' '; w3c::MAX_FILE_BYTES + 1],
+            FileError::TooLarge(w3c::MAX_FILE_BYTES + 1),
+        ),
         ("[".repeat(10_000).into_bytes(), FileError::TooDeep),
     ];
     for (bytes, expected) in cases {
         assert_eq!(read_file(&bytes).unwrap_err(), expected);
     }
     assert!(matches!(read_file(b"{\"a\":"), Err(FileError::NotJson(m)) if m.contains("line 1")));
-    for shape in [r#"{"type":"Thing"}"#, r#"42"#, r#"{"type":"AnnotationCollection","first":"http://x/p1","total":3}"#] {
+    for shape in [
+        r#"{"type":"Thing"}"#,
+        r#"42"#,
+        r#"{"type":"AnnotationCollection","first":"http://x/p1","total":3}"#,
+    ] {
         let e = read_file(shape.as_bytes()).unwrap_err();
         assert!(matches!(e, FileError::WrongShape(_)), "{shape}: {e}");
-        assert!(e.to_string().starts_with("The file is JSON but not W3C annotations"));
+        assert!(e
+            .to_string()
+            .starts_with("The file is JSON but not W3C annotations"));
     }
 }
 
 #[test]
 fn bad_items_are_rejected_with_index_and_field_and_never_touch_the_store() {
     let doc = summary();
-    let good = |id: &str| json!({
-        "id": id, "type": "Annotation",
-        "target": { "source": document_iri(&doc.id), "selector": { "type": "TextPositionSelector", "start": 3, "end": 9 } }
-    });
-    let with_sel = |sel: Value| json!({ "id": "x", "type": "Annotation", "target": { "selector": sel } });
+    let good = |id: &str| {
+        json!({
+            "id": id, "type": "Annotation",
+            "target": { "source": document_iri(&doc.id), "selector": { "type": "TextPositionSelector", "start": 3, "end": 9 } }
+        })
+    };
+    let with_sel =
+        |sel: Value| json!({ "id": "x", "type": "Annotation", "target": { "selector": sel } });
     let items = json!([
         good("urn:uuid:11111111-1111-4111-8111-111111111111"),
         with_sel(json!({ "type": "TextPositionSelector", "start": -1, "end": 9 })),
@@ -311,7 +476,11 @@ fn bad_items_are_rejected_with_index_and_field_and_never_touch_the_store() {
         json!("just a string"),
     ]);
     let file = read_file(items.to_string().as_bytes()).unwrap();
-    let got: Vec<(usize, String)> = file.rejected.iter().map(|r| (r.index, r.field.clone())).collect();
+    let got: Vec<(usize, String)> = file
+        .rejected
+        .iter()
+        .map(|r| (r.index, r.field.clone()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -422,27 +591,45 @@ fn arb_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         "[a-zA-Z<>“”🌍 ]{0,12}".prop_map(Value::from),
         prop_oneof![
-            Just("Annotation"), Just("TextQuoteSelector"), Just("TextPositionSelector"), Just("TextualBody"),
-            Just("tagging"), Just("AnnotationPage"), Just("AnnotationCollection")
-        ].prop_map(Value::from),
+            Just("Annotation"),
+            Just("TextQuoteSelector"),
+            Just("TextPositionSelector"),
+            Just("TextualBody"),
+            Just("tagging"),
+            Just("AnnotationPage"),
+            Just("AnnotationCollection")
+        ]
+        .prop_map(Value::from),
     ];
     leaf.prop_recursive(5, 64, 8, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
             proptest::collection::btree_map(
                 prop_oneof![
-                    Just("type".to_string()), Just("id".to_string()), Just("target".to_string()),
-                    Just("selector".to_string()), Just("exact".to_string()), Just("start".to_string()),
-                    Just("end".to_string()), Just("body".to_string()), Just("value".to_string()),
-                    Just("purpose".to_string()), Just("items".to_string()), Just("first".to_string()),
-                    Just("created".to_string()), "[a-z]{1,6}"
+                    Just("type".to_string()),
+                    Just("id".to_string()),
+                    Just("target".to_string()),
+                    Just("selector".to_string()),
+                    Just("exact".to_string()),
+                    Just("start".to_string()),
+                    Just("end".to_string()),
+                    Just("body".to_string()),
+                    Just("value".to_string()),
+                    Just("purpose".to_string()),
+                    Just("items".to_string()),
+                    Just("first".to_string()),
+                    Just("created".to_string()),
+                    "[a-z]{1,6}"
                 ],
                 inner,
                 0..6
-            ).prop_map(|m| Value::Object(m.into_iter().collect())),
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }

@@ -221,7 +221,11 @@ impl BitPattern {
             let class = *slot as usize - 1;
             masks[class * blocks + i / 64] |= 1u64 << (i % 64);
         }
-        let last_bit = if len == 0 { 0 } else { 1u64 << ((len - 1) % 64) };
+        let last_bit = if len == 0 {
+            0
+        } else {
+            1u64 << ((len - 1) % 64)
+        };
         BitPattern {
             len,
             blocks,
@@ -254,7 +258,12 @@ impl BitPattern {
     /// deltas (+1 in `pv`, −1 in `mv`) of 64 pattern rows, and a horizontal delta carries from
     /// block to block. Bits above the pattern's end in the last block are junk, but additions
     /// carry upwards only, so they never reach the bits that are read.
-    fn scan(&self, text: impl Iterator<Item = char>, anchored: bool, mut column: impl FnMut(usize)) {
+    fn scan(
+        &self,
+        text: impl Iterator<Item = char>,
+        anchored: bool,
+        mut column: impl FnMut(usize),
+    ) {
         if self.blocks == 0 {
             // An empty pattern matches everywhere with no errors.
             text.for_each(|_| column(0));
@@ -517,8 +526,8 @@ impl Anchorer {
         let mut best = f64::NEG_INFINITY;
         for &(errors, end) in &ends {
             let q = 1.0 - errors as f64 / m as f64;
-            let ceiling = (QUOTE_WEIGHT * q + PREFIX_WEIGHT + SUFFIX_WEIGHT + POSITION_WEIGHT)
-                / TOTAL_WEIGHT;
+            let ceiling =
+                (QUOTE_WEIGHT * q + PREFIX_WEIGHT + SUFFIX_WEIGHT + POSITION_WEIGHT) / TOTAL_WEIGHT;
             if q < FUZZY_MIN_QUOTE || ceiling < best - EPS {
                 break;
             }
@@ -541,9 +550,9 @@ impl Anchorer {
             let p = ctx
                 .prefix_score(&self.chars, start)
                 .unwrap_or(if start == 0 { 1.0 } else { NEUTRAL });
-            let s = ctx
-                .suffix_score(&self.chars, end)
-                .unwrap_or(if end == n { 1.0 } else { NEUTRAL });
+            let s =
+                ctx.suffix_score(&self.chars, end)
+                    .unwrap_or(if end == n { 1.0 } else { NEUTRAL });
             let score = (QUOTE_WEIGHT * q
                 + PREFIX_WEIGHT * p
                 + SUFFIX_WEIGHT * s
@@ -569,5 +578,89 @@ impl Anchorer {
             return Anchoring::Orphan;
         }
         Anchoring::Fuzzy { start, end, score }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calibrate_random_context() {
+        let doc = crate::core::document::Document::default_summary();
+        let a = Anchorer::new(&doc.text);
+        let n = a.chars.len();
+        let mut seed = 12345u64;
+        let mut rnd = |m: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % m
+        };
+        for quote in [
+            "the",
+            "of",
+            "Member States",
+            "responsibility to protect",
+            "States",
+            "prevention",
+        ] {
+            let qc: Vec<char> = quote.chars().collect();
+            let hits = find_all(&a.chars, &qc);
+            // (best, second) for random contexts; (true, best other) for one-side-intact contexts
+            let mut rand_pairs = Vec::new();
+            let mut legit = Vec::new();
+            for _ in 0..400 {
+                let x = 40 + rnd(n - 80);
+                let (p, s) = a.context(x, x, 32);
+                let ctx = Context::new(&p, &s);
+                let mut sc: Vec<f64> = hits
+                    .iter()
+                    .filter(|&&h| h.abs_diff(x) > 64)
+                    .map(|&h| a.context_score(&ctx, h, h + qc.len()).unwrap())
+                    .collect();
+                sc.sort_by(|a, b| b.partial_cmp(a).unwrap());
+                rand_pairs.push((sc[0], sc.get(1).copied().unwrap_or(0.0)));
+                // legit: a true hit with prefix intact, suffix from x
+                let h = hits[rnd(hits.len())];
+                let (tp, _) = a.context(h, h + qc.len(), 32);
+                let side = rnd(2) == 0;
+                let ctx = if side {
+                    Context::new(&tp, &s)
+                } else {
+                    let (_, ts) = a.context(h, h + qc.len(), 32);
+                    Context::new(&p, &ts)
+                };
+                let t = a.context_score(&ctx, h, h + qc.len()).unwrap();
+                let o = hits
+                    .iter()
+                    .filter(|&&g| g != h)
+                    .map(|&g| a.context_score(&ctx, g, g + qc.len()).unwrap())
+                    .fold(0.0, f64::max);
+                legit.push((t, o));
+            }
+            for (th, mg) in [
+                (0.5, 0.0),
+                (0.6, 0.0),
+                (0.65, 0.0),
+                (0.7, 0.0),
+                (0.5, 0.1),
+                (0.5, 0.15),
+                (0.55, 0.15),
+                (0.55, 0.2),
+                (0.6, 0.1),
+                (0.6, 0.15),
+            ] {
+                let fa = rand_pairs
+                    .iter()
+                    .filter(|(b, s)| *b >= th && b - s >= mg)
+                    .count();
+                let ta = legit
+                    .iter()
+                    .filter(|(t, o)| *t >= th && t - o >= mg)
+                    .count();
+                println!("{quote:>28} hits {:>3} th {th} margin {mg}: false accept {fa}/400, true accept {ta}/400", hits.len());
+            }
+        }
     }
 }

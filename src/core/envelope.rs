@@ -94,11 +94,10 @@ impl Envelope {
         if env.document != document_id {
             return Err(EnvelopeError::OtherDocument);
         }
-        if let Some(a) = env
-            .data
-            .annotations
-            .iter()
-            .find(|a| a.id.is_empty() || (!a.orphan && (a.start >= a.end || a.end > document_len)))
+        if let Some(a) =
+            env.data.annotations.iter().find(|a| {
+                a.id.is_empty() || (!a.orphan && (a.start >= a.end || a.end > document_len))
+            })
         {
             return Err(EnvelopeError::Corrupt(format!(
                 "annotation “{}” has an impossible position {}–{}",

@@ -185,7 +185,10 @@ pub fn plan_import(
             orphan,
             conflict_of: item.conflict_of.clone(),
         };
-        if store.deleted_at(&incoming.id).is_some_and(|t| t >= incoming.modified) {
+        if store
+            .deleted_at(&incoming.id)
+            .is_some_and(|t| t >= incoming.modified)
+        {
             r.deleted_here += 1;
             continue;
         }

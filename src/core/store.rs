@@ -413,7 +413,9 @@ impl Store {
                 };
                 return Ok(Outcome { message });
             }
-            Action::Import { put, tags, label } if put.is_empty() && tags.iter().all(|t| self.tag(&t.id).is_some()) => {
+            Action::Import { put, tags, label }
+                if put.is_empty() && tags.iter().all(|t| self.tag(&t.id).is_some()) =>
+            {
                 let _ = label;
                 return Err(StoreError::NothingToImport);
             }
@@ -759,7 +761,11 @@ mod tests {
         let a = s.get("a").unwrap();
         assert_eq!(a.tags, ["pillar-2", "theme-prevention"]);
         assert_eq!((a.note.as_str(), a.created, a.modified), ("see ¶4", 10, 12));
-        assert_eq!(a.history, [10, 11], "each edit remembers the version it came from");
+        assert_eq!(
+            a.history,
+            [10, 11],
+            "each edit remembers the version it came from"
+        );
         let v12 = a.clone();
         let o = s
             .apply(Action::ToggleTag {

@@ -101,8 +101,17 @@ pub fn local_id(iri: &str) -> String {
 
 /// The export file's name: `<document-slug>-annotations.json` (with `-<name>` when a name is set).
 pub fn export_file_name(doc: &Document, name: Option<&str>) -> String {
-    let mut base: String = slug(doc.title()).chars().take(60).collect();
-    base = base.trim_end_matches('-').to_string();
+    // Whole words only, up to about 60 characters.
+    let mut base = String::new();
+    for word in slug(doc.title()).split('-') {
+        if !base.is_empty() && base.chars().count() + word.chars().count() >= 60 {
+            break;
+        }
+        if !base.is_empty() {
+            base.push('-');
+        }
+        base.extend(word.chars().take(60));
+    }
     if base.is_empty() {
         base = "document".into();
     }
@@ -179,7 +188,10 @@ pub fn export(doc: &Document, store: &Store, anchorer: &Anchorer, generated: Mil
         }]);
         items.push(item);
     }
-    let collection = format!("urn:uuid:{}", derived_uuid(&format!("collection {}", doc.id)));
+    let collection = format!(
+        "urn:uuid:{}",
+        derived_uuid(&format!("collection {}", doc.id))
+    );
     let page = format!("urn:uuid:{}", derived_uuid(&format!("page 0 {}", doc.id)));
     let title: String = doc.title().split_whitespace().collect::<Vec<_>>().join(" ");
     let taxonomy: Vec<Value> = store
@@ -317,7 +329,11 @@ fn as_list(v: &Value) -> Vec<&Value> {
     }
 }
 
-fn string_field(obj: &Map<String, Value>, key: &str, index: usize) -> Result<Option<String>, Rejection> {
+fn string_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    index: usize,
+) -> Result<Option<String>, Rejection> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -325,11 +341,19 @@ fn string_field(obj: &Map<String, Value>, key: &str, index: usize) -> Result<Opt
     }
 }
 
-fn time_field(obj: &Map<String, Value>, key: &str, index: usize) -> Result<Option<Millis>, Rejection> {
+fn time_field(
+    obj: &Map<String, Value>,
+    key: &str,
+    index: usize,
+) -> Result<Option<Millis>, Rejection> {
     match string_field(obj, key, index)? {
         None => Ok(None),
         Some(s) => parse_iso(&s).map(Some).ok_or_else(|| {
-            reject(index, key, format!("“{key}” is not an ISO 8601 date-time: {}", clip(&s)))
+            reject(
+                index,
+                key,
+                format!("“{key}” is not an ISO 8601 date-time: {}", clip(&s)),
+            )
         }),
     }
 }
@@ -345,42 +369,77 @@ fn clip(s: &str) -> String {
 fn position_value(sel: &Map<String, Value>, key: &str, index: usize) -> Result<usize, Rejection> {
     let field = format!("target.selector.{key}");
     match sel.get(key) {
-        None => Err(reject(index, &field, format!("TextPositionSelector has no “{key}”"))),
+        None => Err(reject(
+            index,
+            &field,
+            format!("TextPositionSelector has no “{key}”"),
+        )),
         Some(Value::Number(n)) => {
             if let Some(u) = n.as_u64() {
                 usize::try_from(u).map_err(|_| reject(index, &field, "position is too large"))
             } else if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) {
-                Err(reject(index, &field, format!("position “{key}” is negative ({n})")))
+                Err(reject(
+                    index,
+                    &field,
+                    format!("position “{key}” is negative ({n})"),
+                ))
             } else {
-                Err(reject(index, &field, format!("position “{key}” is not a whole number ({n})")))
+                Err(reject(
+                    index,
+                    &field,
+                    format!("position “{key}” is not a whole number ({n})"),
+                ))
             }
         }
-        Some(_) => Err(reject(index, &field, format!("position “{key}” is not a number"))),
+        Some(_) => Err(reject(
+            index,
+            &field,
+            format!("position “{key}” is not a number"),
+        )),
     }
 }
 
 fn read_selectors(target: &Value, index: usize) -> Result<(Option<String>, Selectors), Rejection> {
     let target = match target {
-        Value::Array(a) => a.iter().find(|t| t.get("selector").is_some()).unwrap_or(&Value::Null),
+        Value::Array(a) => a
+            .iter()
+            .find(|t| t.get("selector").is_some())
+            .unwrap_or(&Value::Null),
         t => t,
     };
     let Some(obj) = target.as_object() else {
-        return Err(reject(index, "target", "the target has no selector, so the passage is unknown"));
+        return Err(reject(
+            index,
+            "target",
+            "the target has no selector, so the passage is unknown",
+        ));
     };
     let source = string_field(obj, "source", index)?;
     let Some(selector) = obj.get("selector") else {
-        return Err(reject(index, "target.selector", "the target has no selector, so the passage is unknown"));
+        return Err(reject(
+            index,
+            "target.selector",
+            "the target has no selector, so the passage is unknown",
+        ));
     };
     let mut sel = Selectors::default();
     let mut unknown: Vec<String> = Vec::new();
     for s in as_list(selector) {
         let Some(s_obj) = s.as_object() else {
-            return Err(reject(index, "target.selector", "a selector must be an object"));
+            return Err(reject(
+                index,
+                "target.selector",
+                "a selector must be an object",
+            ));
         };
         if has_type(s, "TextQuoteSelector") {
             let exact = string_field(s_obj, "exact", index)?.unwrap_or_default();
             if exact.is_empty() {
-                return Err(reject(index, "target.selector.exact", "TextQuoteSelector has an empty “exact”"));
+                return Err(reject(
+                    index,
+                    "target.selector.exact",
+                    "TextQuoteSelector has an empty “exact”",
+                ));
             }
             sel.exact = Some(exact);
             sel.prefix = string_field(s_obj, "prefix", index)?.unwrap_or_default();
@@ -389,14 +448,24 @@ fn read_selectors(target: &Value, index: usize) -> Result<(Option<String>, Selec
             let start = position_value(s_obj, "start", index)?;
             let end = position_value(s_obj, "end", index)?;
             if start > end {
-                return Err(reject(index, "target.selector", format!("TextPositionSelector is reversed (start {start} > end {end})")));
+                return Err(reject(
+                    index,
+                    "target.selector",
+                    format!("TextPositionSelector is reversed (start {start} > end {end})"),
+                ));
             }
             if start == end {
-                return Err(reject(index, "target.selector", format!("TextPositionSelector is empty (start = end = {start})")));
+                return Err(reject(
+                    index,
+                    "target.selector",
+                    format!("TextPositionSelector is empty (start = end = {start})"),
+                ));
             }
             sel.position = Some((start, end));
         } else {
-            let t = s.get("type").map_or_else(|| "no type".to_string(), |t| t.to_string());
+            let t = s
+                .get("type")
+                .map_or_else(|| "no type".to_string(), |t| t.to_string());
             unknown.push(t);
         }
     }
@@ -404,7 +473,10 @@ fn read_selectors(target: &Value, index: usize) -> Result<(Option<String>, Selec
         return Err(reject(
             index,
             "target.selector",
-            format!("no TextQuoteSelector or TextPositionSelector (found: {})", unknown.join(", ")),
+            format!(
+                "no TextQuoteSelector or TextPositionSelector (found: {})",
+                unknown.join(", ")
+            ),
         ));
     }
     Ok((source, sel))
@@ -453,17 +525,33 @@ fn read_item(v: &Value, index: usize) -> Result<Incoming, Rejection> {
                 let Some(value) = b.get("value").and_then(Value::as_str) else {
                     return Err(reject(index, "body.value", "a body's “value” must be text"));
                 };
-                let purposes: Vec<&str> = b.get("purpose").map(as_list).unwrap_or_default()
-                    .into_iter().filter_map(Value::as_str).collect();
-                if purposes.iter().any(|p| *p == "tagging" || *p == "classifying") {
+                let purposes: Vec<&str> = b
+                    .get("purpose")
+                    .map(as_list)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                if purposes
+                    .iter()
+                    .any(|p| *p == "tagging" || *p == "classifying")
+                {
                     let label = value.split_whitespace().collect::<Vec<_>>().join(" ");
                     if label.is_empty() || label.chars().count() > 60 {
-                        return Err(reject(index, "body.value", "a tag must have 1 to 60 characters"));
+                        return Err(reject(
+                            index,
+                            "body.value",
+                            "a tag must have 1 to 60 characters",
+                        ));
                     }
                     if !tags.contains(&label) {
                         tags.push(label);
                     }
-                } else if purposes.is_empty() || purposes.iter().any(|p| *p == "commenting" || *p == "describing") {
+                } else if purposes.is_empty()
+                    || purposes
+                        .iter()
+                        .any(|p| *p == "commenting" || *p == "describing")
+                {
                     notes.push(value.to_string());
                 } else {
                     ignored_bodies += 1;
@@ -562,7 +650,11 @@ pub fn read_file(bytes: &[u8]) -> Result<FileContents, FileError> {
                 Value::Object(_) if has_type(p, "AnnotationPage") => {
                     match p.get("items") {
                         Some(Value::Array(a)) => items.extend(a.iter()),
-                        _ => return Err(FileError::WrongShape("an AnnotationPage has no “items” list.".into())),
+                        _ => {
+                            return Err(FileError::WrongShape(
+                                "an AnnotationPage has no “items” list.".into(),
+                            ))
+                        }
                     }
                     pages += 1;
                     page = p.get("next").filter(|n| n.is_object() && pages < 10_000);
@@ -570,23 +662,31 @@ pub fn read_file(bytes: &[u8]) -> Result<FileContents, FileError> {
                         out.warnings.push(format!("The collection continues in a separate page ({}) that is not in this file; only the embedded pages were read.", clip(next)));
                     }
                 }
-                Value::String(link) => {
-                    return Err(FileError::WrongShape(format!(
-                        "the collection's pages are not in the file (its first page is a link: {}).",
-                        clip(link)
-                    )))
+                Value::String(link) => return Err(FileError::WrongShape(format!(
+                    "the collection's pages are not in the file (its first page is a link: {}).",
+                    clip(link)
+                ))),
+                _ => {
+                    return Err(FileError::WrongShape(
+                        "the collection's “first” is not an AnnotationPage.".into(),
+                    ))
                 }
-                _ => return Err(FileError::WrongShape("the collection's “first” is not an AnnotationPage.".into())),
             }
         }
         if pages == 0 && root.get("total").and_then(Value::as_u64).unwrap_or(0) > 0 {
-            return Err(FileError::WrongShape("the collection has no embedded pages.".into()));
+            return Err(FileError::WrongShape(
+                "the collection has no embedded pages.".into(),
+            ));
         }
         items
     } else if has_type(&root, "AnnotationPage") {
         match root.get("items") {
             Some(Value::Array(a)) => a.iter().collect(),
-            _ => return Err(FileError::WrongShape("the AnnotationPage has no “items” list.".into())),
+            _ => {
+                return Err(FileError::WrongShape(
+                    "the AnnotationPage has no “items” list.".into(),
+                ))
+            }
         }
     } else if has_type(&root, "Annotation") {
         vec![&root]
@@ -631,13 +731,22 @@ pub fn file_tag_to_tag(t: &FileTag, id: String, fallback_color: &str) -> Tag {
     } else {
         fallback_color.to_string()
     };
-    let badge: String = t.badge.chars().filter(|c| !c.is_control()).take(4).collect();
+    let badge: String = t
+        .badge
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(4)
+        .collect();
     Tag {
         id,
         label: t.label.clone(),
         description: t.description.chars().take(200).collect(),
         color,
-        badge: if badge.is_empty() { "•".into() } else { badge },
+        badge: if badge.is_empty() {
+            "•".into()
+        } else {
+            badge
+        },
         kind: TagKind::Theme,
     }
 }

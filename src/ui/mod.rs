@@ -4,6 +4,7 @@ mod document_view;
 mod panel;
 mod persist;
 mod picker;
+mod sharing;
 pub mod state;
 mod toolbar;
 
@@ -40,7 +41,7 @@ pub fn start() {
 }
 
 /// True when keys typed at `target` belong to a text field, not to the app's shortcuts.
-fn is_text_field(target: Option<web_sys::EventTarget>) -> bool {
+pub(crate) fn is_text_field(target: Option<web_sys::EventTarget>) -> bool {
     target
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
@@ -118,7 +119,11 @@ pub fn app() -> Html {
     let doc = use_memo((), |_| Document::default_summary());
     let state = use_reducer(|| AppState::new(Rc::clone(&doc)));
     persist::use_persistence(state.clone());
-    use_global_keys(state.clone(), state.picker.is_some());
+    use_global_keys(
+        state.clone(),
+        state.picker.is_some() && state.import.is_none(),
+    );
+    sharing::use_drop_and_paste(state.clone());
     html! {
         <ContextProvider<AppContext> context={state}>
             <a class="skip" href="#document">{ "Skip to the document" }</a>
@@ -131,6 +136,7 @@ pub fn app() -> Html {
                 </div>
                 <SidePanel />
             </main>
+            <sharing::ImportDialog />
         </ContextProvider<AppContext>>
     }
 }

@@ -150,7 +150,13 @@ fn annotation_item(props: &ItemProps) -> Html {
     html! {
         <li class={classes!("item", props.selected.then_some("current"))} data-annotation-id={a.id.clone()}
             aria-current={props.selected.then_some("true")}>
-            <button type="button" class="go" onclick={ongo}
+            if a.conflict_of.is_some() {
+                <p class="conflict">{ "Conflict copy: the imported version, kept beside yours" }</p>
+            }
+            if a.orphan {
+                <p class="orphan-note">{ "Not found in this text" }</p>
+            }
+            <button type="button" class="go" onclick={ongo} disabled={a.orphan}
                 aria-label={format!("Go to {where_}“{}”", short_quote(&a.quote, 60))}>
                 <span class="where">{ where_.clone() }</span>
                 <q>{ short_quote(&a.quote, 160) }</q>
@@ -225,6 +231,16 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
             }
         })
         .collect();
+    let orphan_list = state.store.orphans();
+    let orphans: Html = orphan_list
+        .iter()
+        .map(|a| {
+            html! {
+                <AnnotationItem key={a.id.clone()} annotation={(*a).clone()} tags={ByPtr(Rc::clone(&tags))}
+                    selected=false paragraph={None::<u32>} dispatcher={state.dispatcher()} />
+            }
+        })
+        .collect();
     let clear = {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::SetFilter(None)))
@@ -252,6 +268,11 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
                 </p>
             }
             <ul role="list" aria-label="Annotations" class="list">{ items }</ul>
+            if !orphan_list.is_empty() {
+                <h3 class="orphans-title">{ format!("Not placed ({})", orphan_list.len()) }</h3>
+                <p class="hint">{ "Imported annotations whose passage could not be found in this document. They are kept and exported with their quote." }</p>
+                <ul role="list" aria-label="Not placed" class="list">{ orphans }</ul>
+            }
         </aside>
     }
 }

@@ -4,8 +4,22 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::core::anchor::Anchorer;
 use crate::core::document::Document;
+use crate::core::import::{plan_import, ImportPlan};
 use crate::core::store::{Action, Millis, Snapshot, Store};
+use crate::core::w3c::FileContents;
+
+/// A file read and planned, waiting for the user to confirm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingImport {
+    /// The file's name (or "pasted text").
+    pub name: String,
+    /// What the file holds.
+    pub file: FileContents,
+    /// What importing it would do.
+    pub plan: ImportPlan,
+}
 
 /// Where the tag picker stands, in page pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,6 +60,8 @@ pub struct AppState {
     pub alert: Option<String>,
     /// Whether the last save failed (so the alert is not repeated on every change).
     pub save_failed: bool,
+    /// An import waiting for confirmation.
+    pub import: Option<Rc<PendingImport>>,
 }
 
 /// What can happen to the state.
@@ -94,6 +110,19 @@ pub enum Msg {
     DismissAlert,
     /// Record whether saving works.
     SaveFailed(bool),
+    /// A file was read: plan its import and show the report.
+    ReviewImport {
+        /// File name.
+        name: String,
+        /// Its contents.
+        file: FileContents,
+    },
+    /// The file is for another document: anchor its annotations by quote anyway.
+    AnchorImportAnyway,
+    /// Apply the pending import (one undo step).
+    ConfirmImport,
+    /// Drop the pending import; nothing changes.
+    CancelImport,
 }
 
 impl AppState {
@@ -109,7 +138,18 @@ impl AppState {
             status: (String::new(), 0),
             alert: None,
             save_failed: false,
+            import: None,
         }
+    }
+
+    fn plan(&self, file: &FileContents, anyway: bool) -> ImportPlan {
+        plan_import(
+            file,
+            &self.doc,
+            &Anchorer::new(&self.doc.text),
+            &self.store,
+            anyway,
+        )
     }
 
     fn announce(&mut self, text: String) {
@@ -222,6 +262,34 @@ impl Reducible for AppState {
             Msg::Announce(text) => s.announce(text),
             Msg::Alert(text) => s.alert = Some(text),
             Msg::DismissAlert => s.alert = None,
+            Msg::ReviewImport { name, file } => {
+                let plan = s.plan(&file, false);
+                s.import = Some(Rc::new(PendingImport { name, file, plan }));
+            }
+            Msg::AnchorImportAnyway => {
+                let Some(p) = s.import.clone() else {
+                    return self;
+                };
+                let plan = s.plan(&p.file, true);
+                s.import = Some(Rc::new(PendingImport {
+                    plan,
+                    ..(*p).clone()
+                }));
+            }
+            Msg::ConfirmImport => {
+                let Some(p) = s.import.take() else {
+                    return self;
+                };
+                // Re-plan against the store as it is now (another tab may have saved meanwhile).
+                let plan = s.plan(&p.file, p.plan.report.anchoring_other_document);
+                s.apply(plan.action(&p.name));
+            }
+            Msg::CancelImport => {
+                if s.import.take().is_none() {
+                    return self;
+                }
+                s.announce("Import cancelled: nothing was changed.".into());
+            }
             Msg::SaveFailed(failed) => {
                 if failed == s.save_failed {
                     return self;

@@ -26,6 +26,7 @@ pub fn toolbar() -> Html {
             <span class="brand">{ "R2P Annotator" }</span>
             <div role="status" aria-live="polite" class="status">{ state.status.0.clone() }</div>
             <div class="actions">
+                <super::sharing::ShareButtons />
                 <button type="button" onclick={step(true)} disabled={!state.store.can_undo()}
                     title="Undo (Ctrl+Z)">{ "Undo" }</button>
                 <button type="button" onclick={step(false)} disabled={!state.store.can_redo()}

@@ -1,4 +1,5 @@
 //! Browser glue: storage, clock and ids, and DOM selection ⇄ code-point offsets. Translates; decides nothing.
 pub mod clock;
+pub mod files;
 pub mod selection;
 pub mod storage;
