@@ -4,6 +4,7 @@ pub mod document;
 pub mod envelope;
 pub mod import;
 pub mod offsets;
+pub mod report;
 pub mod segments;
 pub mod store;
 pub mod tags;
