@@ -662,10 +662,12 @@ pub fn read_file(bytes: &[u8]) -> Result<FileContents, FileError> {
                         out.warnings.push(format!("The collection continues in a separate page ({}) that is not in this file; only the embedded pages were read.", clip(next)));
                     }
                 }
-                Value::String(link) => return Err(FileError::WrongShape(format!(
+                Value::String(link) => {
+                    return Err(FileError::WrongShape(format!(
                     "the collection's pages are not in the file (its first page is a link: {}).",
                     clip(link)
-                ))),
+                )))
+                }
                 _ => {
                     return Err(FileError::WrongShape(
                         "the collection's “first” is not an AnnotationPage.".into(),
