@@ -39,6 +39,15 @@ fn check_stored(ann: &Value, start: usize, end: usize, tags: &[&str]) -> String 
     id
 }
 
+/// The id of the built-in tag with this label (the picker's buttons are named by label).
+fn tag_id(label: &str) -> String {
+    r2p_annotator::core::tags::default_tags()
+        .into_iter()
+        .find(|t| t.label == label)
+        .unwrap_or_else(|| panic!("no built-in tag labelled {label:?}"))
+        .id
+}
+
 /// The text of all `<mark>`s whose `data-annotation-ids` lists `id`, in document order.
 async fn marked_text(app: &App, id: &str) -> String {
     app.js(
@@ -111,6 +120,29 @@ fn mouse_drag_tags_pillar_two_and_survives_reload() {
         app.wait_panel_ids(&[&id]).await;
         check_run_offsets(&app).await;
 
+        // The live region says what happened.
+        let status = app
+            .wait_js(
+                "a role=status message naming Pillar II",
+                "const s = [...document.querySelectorAll('[role=\"status\"]')]\
+                 .map(e => e.textContent).join(' | ');\
+                 return s.includes('Pillar II') ? s : null;",
+                vec![],
+            )
+            .await;
+        eprintln!("[e2e] status after tagging: {status}");
+
+        // The picker stays open on the new annotation, its buttons now toggles.
+        app.wait_pressed("Pillar II", true).await;
+        app.wait_pressed("Pillar I", false).await;
+        app.click_picker_tag("Prevention").await;
+        app.wait_pressed("Prevention", true).await;
+        app.wait_stored_tags(&id, &["pillar-2", &tag_id("Prevention")])
+            .await;
+        app.click_picker_tag("Prevention").await;
+        app.wait_pressed("Prevention", false).await;
+        app.wait_stored_tags(&id, &["pillar-2"]).await;
+
         // The envelope, under the key named by the text's own hash.
         let storage = app.local_storage().await;
         let keys: Vec<&String> = storage
@@ -135,17 +167,6 @@ fn mouse_drag_tags_pillar_two_and_survives_reload() {
             "customTags must be an array: {env}"
         );
 
-        // The live region says what happened.
-        let status = app
-            .wait_js(
-                "a role=status message naming Pillar II",
-                "const s = [...document.querySelectorAll('[role=\"status\"]')]\
-                 .map(e => e.textContent).join(' | ');\
-                 return s.includes('Pillar II') ? s : null;",
-                vec![],
-            )
-            .await;
-        eprintln!("[e2e] status after tagging: {status}");
         app.screenshot("tagged").await;
 
         app.reload().await;
@@ -230,6 +251,18 @@ fn overlapping_annotations_stay_reachable() {
         app.click_char(short.0 + 1).await;
         app.wait_current(&short_id).await;
         app.screenshot("selected").await;
+
+        // The side panel's "go" button selects its annotation too.
+        app.client
+            .find(Locator::Css(&format!(
+                "li[data-annotation-id=\"{long_id}\"] button.go"
+            )))
+            .await
+            .expect("a button.go in the long annotation's li")
+            .click()
+            .await
+            .expect("click go");
+        app.wait_current(&long_id).await;
     });
 }
 
@@ -253,6 +286,13 @@ fn delete_then_undo() {
             .expect("a Delete annotation button in the annotation's li");
         delete.click().await.expect("click Delete annotation");
         expect_gone(&app, &id).await;
+        // A tombstone keeps another tab's merge from bringing it back.
+        let env: Value =
+            serde_json::from_str(&app.stored_raw().await.expect("main key")).expect("JSON");
+        assert!(
+            env["deleted"].get(&id).is_some_and(Value::is_number),
+            "deleted must hold {id}: millis after a delete; envelope: {env}"
+        );
 
         app.button("Undo").await.click().await.expect("click Undo");
         expect_back(&app, &id, start, end).await;

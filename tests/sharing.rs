@@ -67,10 +67,8 @@ fn import(doc: &Document, store: &mut Store, bytes: &[u8]) -> ImportPlan {
     p
 }
 
-/// What must survive a round trip: ids, spans, tag labels, notes, times, creators.
-fn essence(
-    store: &Store,
-) -> Vec<(
+/// What must survive a round trip: id, span, tag labels, note, times, creator, placement.
+type Essence = (
     String,
     usize,
     usize,
@@ -80,7 +78,9 @@ fn essence(
     i64,
     Option<String>,
     bool,
-)> {
+);
+
+fn essence(store: &Store) -> Vec<Essence> {
     store
         .snapshot()
         .annotations

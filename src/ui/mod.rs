@@ -124,6 +124,12 @@ pub fn app() -> Html {
         state.picker.is_some() && state.import.is_none(),
     );
     sharing::use_drop_and_paste(state.clone());
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |_| {
+            crate::web::offline::register(move || d.dispatch(Msg::UpdateReady));
+        });
+    }
     html! {
         <ContextProvider<AppContext> context={state}>
             <a class="skip" href="#document">{ "Skip to the document" }</a>

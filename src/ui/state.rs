@@ -62,6 +62,8 @@ pub struct AppState {
     pub save_failed: bool,
     /// An import waiting for confirmation.
     pub import: Option<Rc<PendingImport>>,
+    /// A new version of the app is installed and waiting.
+    pub update_ready: bool,
 }
 
 /// What can happen to the state.
@@ -123,6 +125,8 @@ pub enum Msg {
     ConfirmImport,
     /// Drop the pending import; nothing changes.
     CancelImport,
+    /// The service worker has a new version waiting.
+    UpdateReady,
 }
 
 impl AppState {
@@ -139,6 +143,7 @@ impl AppState {
             alert: None,
             save_failed: false,
             import: None,
+            update_ready: false,
         }
     }
 
@@ -290,6 +295,7 @@ impl Reducible for AppState {
                 }
                 s.announce("Import cancelled: nothing was changed.".into());
             }
+            Msg::UpdateReady => s.update_ready = true,
             Msg::SaveFailed(failed) => {
                 if failed == s.save_failed {
                     return self;

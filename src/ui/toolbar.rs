@@ -48,8 +48,15 @@ pub fn notices() -> Html {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::DismissAlert))
     };
+    let onupdate = Callback::from(|_: MouseEvent| crate::web::offline::apply_update());
     html! {
         <div class="notices">
+            if state.update_ready {
+                <div class="update" role="status">
+                    <span>{ "A new version of R2P Annotator is ready. Your annotations are kept." }</span>
+                    <button type="button" onclick={onupdate}>{ "Reload to update" }</button>
+                </div>
+            }
             <div role="alert" class={classes!("alert", state.alert.is_none().then_some("empty"))}>
                 if let Some(text) = &state.alert {
                     <span>{ text.clone() }</span>

@@ -1,5 +1,6 @@
 //! Browser glue: storage, clock and ids, and DOM selection ⇄ code-point offsets. Translates; decides nothing.
 pub mod clock;
 pub mod files;
+pub mod offline;
 pub mod selection;
 pub mod storage;

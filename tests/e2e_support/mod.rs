@@ -932,6 +932,55 @@ impl App {
             .unwrap_or_else(|e| panic!("cannot click {label}: {e}"));
     }
 
+    /// Waits until the picker's button `label` has `aria-pressed` = `pressed`.
+    pub async fn wait_pressed(&self, label: &str, pressed: bool) {
+        let want = if pressed { "true" } else { "false" };
+        self.wait_for(
+            &format!("the picker's {label:?} button to have aria-pressed=\"{want}\""),
+            || async {
+                let picker = self.wait_picker().await;
+                let button = picker
+                    .find(Locator::Css(&format!("button[aria-label=\"{label}\"]")))
+                    .await
+                    .map_err(|_| format!("no button[aria-label={label:?}] in the picker"))?;
+                let got = button
+                    .attr("aria-pressed")
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if got.as_deref() == Some(want) {
+                    Ok(())
+                } else {
+                    Err(format!("aria-pressed is {got:?}"))
+                }
+            },
+        )
+        .await
+    }
+
+    /// Waits until the stored annotation `id` has exactly these tags (in any order).
+    pub async fn wait_stored_tags(&self, id: &str, tags: &[&str]) {
+        let mut want: Vec<&str> = tags.to_vec();
+        want.sort_unstable();
+        self.wait_for(&format!("{id} to be stored with tags {want:?}"), || async {
+            let list = self.stored_annotations().await;
+            let ann = list
+                .iter()
+                .find(|a| a["id"] == id)
+                .ok_or_else(|| format!("{id} is not stored"))?;
+            let mut got: Vec<&str> = ann["tags"]
+                .as_array()
+                .map(|t| t.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            got.sort_unstable();
+            if got == want {
+                Ok(())
+            } else {
+                Err(format!("stored tags are {got:?}"))
+            }
+        })
+        .await
+    }
+
     /// Drags over `[start, end)`, clicks `label` in the picker, and returns the new stored
     /// annotation (after checking that a `<mark>` lists it).
     pub async fn annotate_by_drag(&self, start: usize, end: usize, label: &str) -> Value {

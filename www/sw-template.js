@@ -1,0 +1,42 @@
+
+// Service worker of R2P Annotator: precaches the whole app at install and serves it cache-first,
+// so the app works offline after one visit. (VERSION and FILES are written above at build time.)
+const CACHE = `r2p-annotator-${VERSION}`;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k.startsWith("r2p-annotator-") && k !== CACHE).map((k) => caches.delete(k)))
+      )
+      .then(() => self.clients.claim())
+  );
+});
+
+// The page asks a waiting worker to take over when the user accepts an update.
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(
+    caches.open(CACHE).then(async (cache) => {
+      const hit = await cache.match(request, { ignoreSearch: true });
+      if (hit) return hit;
+      try {
+        return await fetch(request);
+      } catch (error) {
+        // Offline and not cached: a navigation still gets the app.
+        if (request.mode === "navigate") return cache.match("./index.html");
+        throw error;
+      }
+    })
+  );
+});
