@@ -13,12 +13,45 @@ pub enum BlockKind {
     Title,
     /// A line in capitals, such as "PRESIDENT'S SUMMARY".
     Subtitle,
-    /// A short section heading that introduces numbered paragraphs, such as "Background".
-    Heading,
+    /// A section heading ("Background" in the summary is level 3; Markdown `##` is level 2).
+    Heading {
+        /// 2 to 6, as HTML heading levels.
+        level: u8,
+    },
     /// A numbered paragraph; `number` is its number as written.
     Numbered { number: u32 },
-    /// Any other paragraph (a dateline, an unnumbered paragraph).
+    /// A short line between the title and the body, such as "New York, 8 September 2014".
+    Dateline,
+    /// Any other paragraph.
     Paragraph,
+    /// A bulleted list item (its text starts with "• ").
+    Bullet,
+    /// A quoted passage (Markdown `>`).
+    Quote,
+    /// Preformatted text (a Markdown code fence); line breaks are kept on screen.
+    Code,
+}
+
+/// An inline style inside a block (from Markdown emphasis).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Inline {
+    /// `*text*`: italics.
+    Emphasis,
+    /// `**text**`: bold.
+    Strong,
+    /// `` `text` ``: monospace.
+    Code,
+}
+
+/// A styled range of the canonical text, in code points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Styled {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The style.
+    pub style: Inline,
 }
 
 /// One block of the document: a kind and a half-open code-point range of the canonical text.
@@ -32,6 +65,8 @@ pub struct Block {
     pub end: usize,
     /// The block's text (exactly `text[start..end]` of the canonical text).
     pub text: String,
+    /// Inline styles, in absolute code points, sorted by start.
+    pub styles: Vec<Styled>,
 }
 
 /// A parsed document: its canonical text (what the page's `textContent` equals) and its blocks.
@@ -149,7 +184,20 @@ impl Document {
             } else if is_capitals(&b.text) && b.text.chars().count() < 80 {
                 BlockKind::Subtitle
             } else if next_numbered && !ends_sentence(&b.text) && b.text.chars().count() < 80 {
-                BlockKind::Heading
+                BlockKind::Heading { level: 3 }
+            } else if blocks
+                .first()
+                .is_some_and(|f: &Block| f.kind == BlockKind::Title)
+                && blocks.iter().all(|p: &Block| {
+                    matches!(
+                        p.kind,
+                        BlockKind::Title | BlockKind::Dateline | BlockKind::Subtitle
+                    )
+                })
+                && !ends_sentence(&b.text)
+                && b.text.chars().count() < 80
+            {
+                BlockKind::Dateline
             } else {
                 BlockKind::Paragraph
             };
@@ -159,8 +207,42 @@ impl Document {
                 start: pos,
                 end: pos + n,
                 text: b.text.clone(),
+                styles: Vec::new(),
             });
             text.push_str(&b.text);
+            pos += n;
+        }
+        Document::from_parts(text, blocks)
+    }
+
+    /// Builds a document from blocks (kind, text, styles relative to the block's start),
+    /// separated by blank lines.
+    pub fn from_blocks(parts: Vec<(BlockKind, String, Vec<Styled>)>) -> Document {
+        let mut text = String::new();
+        let mut blocks = Vec::with_capacity(parts.len());
+        let mut pos = 0;
+        for (i, (kind, t, styles)) in parts.into_iter().enumerate() {
+            if i > 0 {
+                text.push_str("\n\n");
+                pos += 2;
+            }
+            let n = t.chars().count();
+            let styles = styles
+                .into_iter()
+                .map(|st| Styled {
+                    start: st.start + pos,
+                    end: st.end + pos,
+                    style: st.style,
+                })
+                .collect();
+            text.push_str(&t);
+            blocks.push(Block {
+                kind,
+                start: pos,
+                end: pos + n,
+                text: t,
+                styles,
+            });
             pos += n;
         }
         Document::from_parts(text, blocks)
@@ -269,11 +351,11 @@ mod tests {
             .collect();
         assert_eq!(
             kinds[1],
-            ("New York, 8 September 2014", &BlockKind::Paragraph)
+            ("New York, 8 September 2014", &BlockKind::Dateline)
         );
         assert_eq!(kinds[2], ("PRESIDENT'S SUMMARY", &BlockKind::Subtitle));
-        assert_eq!(kinds[3], ("Background", &BlockKind::Heading));
-        assert_eq!(kinds[4], ("Summary", &BlockKind::Heading));
+        assert_eq!(kinds[3], ("Background", &BlockKind::Heading { level: 3 }));
+        assert_eq!(kinds[4], ("Summary", &BlockKind::Heading { level: 3 }));
         assert_eq!(kinds.len(), 5);
     }
 
@@ -315,6 +397,11 @@ mod tests {
     fn blocks_and_offsets_use_code_points_with_emoji() {
         let d = Document::parse_plain("Peace 🕊️ now\n\n1. “Protect” 🌍 all.\n2. Next");
         assert_eq!(d.blocks.len(), 3);
+        assert_eq!(
+            d.blocks[0].kind,
+            BlockKind::Heading { level: 3 },
+            "a short line before ¶1"
+        );
         assert_eq!(d.blocks[1].kind, BlockKind::Numbered { number: 1 });
         let s = d.blocks[1].start;
         assert_eq!(d.slice(s + 3, s + 12), "“Protect”");

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::state::{AppContext, Msg, Pending, Place};
 use super::ByPtr;
-use crate::core::document::{BlockKind, Document};
+use crate::core::document::{BlockKind, Document, Inline, Styled};
 use crate::core::segments::segment;
 use crate::core::store::Annotation;
 use crate::core::tags::{parse_hex_color, Tag, TagKind};
@@ -51,6 +51,61 @@ pub struct Run {
     style: &'static str,
     depth: usize,
     selected: bool,
+    /// Inline style classes from Markdown ("i-em i-strong"), empty for plain text.
+    inline: &'static str,
+}
+
+/// The class list for a combination of inline styles (bit 0 em, 1 strong, 2 code).
+const INLINE_CLASSES: [&str; 8] = [
+    "",
+    "i-em",
+    "i-strong",
+    "i-em i-strong",
+    "i-code",
+    "i-em i-code",
+    "i-strong i-code",
+    "i-em i-strong i-code",
+];
+
+fn inline_bits(styles: &[Styled], at: usize) -> usize {
+    styles
+        .iter()
+        .filter(|s| s.start <= at && at < s.end)
+        .fold(0, |bits, s| {
+            bits | match s.style {
+                Inline::Emphasis => 1,
+                Inline::Strong => 2,
+                Inline::Code => 4,
+            }
+        })
+}
+
+/// Cuts runs further where an inline style starts or ends, so each run has one style.
+fn split_by_styles(runs: Vec<Run>, styles: &[Styled]) -> Vec<Run> {
+    if styles.is_empty() {
+        return runs;
+    }
+    let mut cuts: Vec<usize> = styles.iter().flat_map(|s| [s.start, s.end]).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(runs.len() + cuts.len());
+    for r in runs {
+        let mut from = r.start;
+        for &c in cuts
+            .iter()
+            .filter(|&&c| c > r.start && c < r.end)
+            .chain([&r.end])
+        {
+            out.push(Run {
+                start: from,
+                end: c,
+                inline: INLINE_CLASSES[inline_bits(styles, from)],
+                ..r.clone()
+            });
+            from = c;
+        }
+    }
+    out
 }
 
 /// Properties of [`ArticleView`].
@@ -132,6 +187,7 @@ fn runs_for(
                         style: "",
                         depth: 0,
                         selected: false,
+                        inline: "",
                     };
                 }
                 let inner = seg
@@ -155,10 +211,11 @@ fn runs_for(
                     style,
                     depth: seg.keys.len(),
                     selected: selected.is_some_and(|s| ids.contains(&s)),
+                    inline: "",
                 }
             })
             .collect();
-        out.push(runs.into());
+        out.push(split_by_styles(runs, &b.styles).into());
     }
     out
 }
@@ -204,7 +261,7 @@ fn block_view(props: &BlockViewProps) -> Html {
             let to = byte_at(r.end - block.start);
             let text = block.text[from..to].to_string();
             match &r.ids {
-                None => html! { <span data-s={r.start.to_string()}>{ text }</span> },
+                None => html! { <span data-s={r.start.to_string()} class={(!r.inline.is_empty()).then_some(r.inline)}>{ text }</span> },
                 Some(ids) => {
                     let color = r.custom_color.as_deref().unwrap_or(r.color);
                     let class = classes!(
@@ -212,7 +269,8 @@ fn block_view(props: &BlockViewProps) -> Html {
                         r.style,
                         (r.depth > 1).then_some("overlap"),
                         (r.depth > 2).then_some("overlap3"),
-                        r.selected.then_some("selected")
+                        r.selected.then_some("selected"),
+                        (!r.inline.is_empty()).then_some(r.inline)
                     );
                     html! {
                         <mark data-s={r.start.to_string()} data-annotation-ids={ids.clone()}
@@ -224,11 +282,25 @@ fn block_view(props: &BlockViewProps) -> Html {
         .collect();
     let start = block.start.to_string();
     match block.kind {
-        BlockKind::Title => html! { <h1 data-block={start}>{ runs }</h1> },
-        BlockKind::Subtitle => html! { <h2 class="subtitle" data-block={start}>{ runs }</h2> },
-        BlockKind::Heading => html! { <h3 data-block={start}>{ runs }</h3> },
-        BlockKind::Numbered { .. } => html! { <p class="numbered" data-block={start}>{ runs }</p> },
-        BlockKind::Paragraph => html! { <p class="plain" data-block={start}>{ runs }</p> },
+        BlockKind::Title => html! { <h1 dir="auto" data-block={start}>{ runs }</h1> },
+        BlockKind::Subtitle => {
+            html! { <h2 dir="auto" class="subtitle" data-block={start}>{ runs }</h2> }
+        }
+        BlockKind::Heading { level } => {
+            html! { <@{format!("h{}", level.clamp(2, 6))} dir="auto" data-block={start}>{ runs }</@> }
+        }
+        BlockKind::Numbered { .. } => {
+            html! { <p dir="auto" class="numbered" data-block={start}>{ runs }</p> }
+        }
+        BlockKind::Paragraph => html! { <p dir="auto" data-block={start}>{ runs }</p> },
+        BlockKind::Dateline => {
+            html! { <p dir="auto" class="dateline" data-block={start}>{ runs }</p> }
+        }
+        BlockKind::Bullet => html! { <p dir="auto" class="bullet" data-block={start}>{ runs }</p> },
+        BlockKind::Quote => {
+            html! { <blockquote dir="auto" data-block={start}>{ runs }</blockquote> }
+        }
+        BlockKind::Code => html! { <pre dir="auto" data-block={start}>{ runs }</pre> },
     }
 }
 
