@@ -436,17 +436,19 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
         let update_caret = update_caret.clone();
         let report = report.clone();
         Callback::from(move |e: KeyboardEvent| {
+            // Left and right are visual ("left"/"right"), so arrows follow right-to-left text too.
             let granularity_of = |key: &str, ctrl: bool| match key {
-                "ArrowLeft" | "ArrowRight" if ctrl => Some(("word", key == "ArrowRight")),
-                "ArrowLeft" | "ArrowRight" => Some(("character", key == "ArrowRight")),
-                "ArrowUp" | "ArrowDown" => Some(("line", key == "ArrowDown")),
-                "Home" | "End" => Some(("lineboundary", key == "End")),
+                "ArrowLeft" | "ArrowRight" if ctrl => Some(("word", key == "ArrowRight", true)),
+                "ArrowLeft" | "ArrowRight" => Some(("character", key == "ArrowRight", true)),
+                "ArrowUp" | "ArrowDown" => Some(("line", key == "ArrowDown", false)),
+                "Home" | "End" => Some(("lineboundary", key == "End", false)),
                 _ => None,
             };
             if e.alt_key() {
                 return;
             }
-            let Some((granularity, forward)) = granularity_of(&e.key(), e.ctrl_key()) else {
+            let Some((granularity, forward, visual)) = granularity_of(&e.key(), e.ctrl_key())
+            else {
                 if e.key() == "Enter" {
                     e.prevent_default();
                     report(None);
@@ -454,7 +456,7 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
                 return;
             };
             e.prevent_default();
-            selection::modify(e.shift_key(), forward, granularity);
+            selection::modify(e.shift_key(), forward, visual, granularity);
             update_caret();
             if e.shift_key() {
                 report(None);

@@ -1,9 +1,11 @@
 //! The Yew UI: one reducer state shared through a context, small function components.
 
 mod document_view;
+mod library;
 mod panel;
 mod persist;
 mod picker;
+mod report;
 mod sharing;
 pub mod state;
 mod toolbar;
@@ -14,7 +16,6 @@ use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::core::document::Document;
 use crate::core::store::Action;
 use crate::web::clock;
 
@@ -22,7 +23,7 @@ use document_view::DocumentView;
 pub use document_view::{ArticleView, ArticleViewProps};
 use panel::SidePanel;
 use picker::TagPicker;
-use state::{AppContext, AppState, Msg};
+use state::{AppContext, Msg};
 use toolbar::{Notices, Toolbar};
 
 /// Compares shared values by identity: cheap memo keys for large immutable data.
@@ -97,7 +98,6 @@ fn use_global_keys(state: AppContext, picker_open: bool) {
                         state.dispatch(Msg::Tag {
                             tag: format!("pillar-{key}"),
                             new_id: clock::new_id(),
-                            creator: None,
                             at: clock::now(),
                         });
                     }
@@ -116,8 +116,7 @@ fn use_global_keys(state: AppContext, picker_open: bool) {
 /// The whole app: toolbar, document, picker, side panel, live regions.
 #[function_component(App)]
 pub fn app() -> Html {
-    let doc = use_memo((), |_| Document::default_summary());
-    let state = use_reducer(|| AppState::new(Rc::clone(&doc)));
+    let state = use_reducer(persist::startup);
     persist::use_persistence(state.clone());
     use_global_keys(
         state.clone(),
@@ -131,17 +130,21 @@ pub fn app() -> Html {
         });
     }
     html! {
-        <ContextProvider<AppContext> context={state}>
+        <ContextProvider<AppContext> context={state.clone()}>
             <a class="skip" href="#document">{ "Skip to the document" }</a>
             <Toolbar />
             <Notices />
-            <main class="layout">
-                <div class="reading">
-                    <DocumentView />
-                    <TagPicker />
-                </div>
-                <SidePanel />
-            </main>
+            if state.report {
+                <report::ReportView />
+            } else {
+                <main class="layout">
+                    <div class="reading">
+                        <DocumentView />
+                        <TagPicker />
+                    </div>
+                    <SidePanel />
+                </main>
+            }
             <sharing::ImportDialog />
         </ContextProvider<AppContext>>
     }

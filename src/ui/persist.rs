@@ -5,8 +5,44 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::state::{AppContext, Msg};
+use std::rc::Rc;
+
+use super::state::AppState;
+use crate::core::document::Document;
 use crate::core::envelope::{annotations_key, backup_key, Envelope};
+use crate::core::library::{document_key, library_key, parse, settings_key, Library, Settings};
 use crate::web::storage;
+
+/// Writes a small record unless it is already there; a failure here is reported by the next
+/// annotation save, which hits the same quota.
+fn write_quietly(key: &str, value: &str) {
+    if storage::read(key).ok().flatten().as_deref() != Some(value) {
+        let _ = storage::write(key, value);
+    }
+}
+
+/// The state at start-up: the settings, the library, and the document open last (the summary
+/// when there is none or it cannot be read).
+pub fn startup() -> AppState {
+    let read = |k: &str| storage::read(k).ok().flatten();
+    let name = read(&settings_key())
+        .and_then(|raw| serde_json::from_str::<Settings>(&raw).ok())
+        .and_then(|s| s.name);
+    let library = read(&library_key())
+        .and_then(|raw| Library::parse(&raw))
+        .unwrap_or_default();
+    let doc = library
+        .current
+        .as_ref()
+        .and_then(|id| {
+            let entry = library.documents.iter().find(|e| &e.id == id)?;
+            let source = read(&document_key(id))?;
+            let doc = parse(&source, entry.format);
+            (doc.id == *id).then_some(doc)
+        })
+        .unwrap_or_else(Document::default_summary);
+    AppState::with(Rc::new(doc), library, name)
+}
 
 /// Keeps localStorage and the state in step: on every revision (and once at start) it reads
 /// what is stored, takes in anything it has not seen, and then writes the union, so a save
@@ -15,9 +51,26 @@ use crate::web::storage;
 pub fn use_persistence(state: AppContext) {
     {
         let state = state.clone();
-        use_effect_with(state.store.revision(), move |_| sync(&state));
+        use_effect_with((state.doc.id.clone(), state.store.revision()), move |_| {
+            sync(&state)
+        });
     }
-    use_effect_with((), move |_| {
+    {
+        // The library index and settings are written whenever they change.
+        let library = state.library.clone();
+        use_effect_with(super::ByPtr(library), |library| {
+            write_quietly(&library_key(), &library.0.to_json());
+        });
+        let name = state.name.clone();
+        use_effect_with(name, |name| {
+            let settings = Settings { name: name.clone() };
+            write_quietly(
+                &settings_key(),
+                &serde_json::to_string(&settings).unwrap_or_default(),
+            );
+        });
+    }
+    use_effect_with(state.doc.id.clone(), move |_| {
         let key = annotations_key(&state.doc.id);
         let doc = state.doc.clone();
         let dispatcher = state.dispatcher();

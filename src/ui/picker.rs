@@ -72,7 +72,6 @@ pub fn tag_picker() -> Html {
             state.dispatch(Msg::Tag {
                 tag: tag_id.clone(),
                 new_id: clock::new_id(),
-                creator: None,
                 at: clock::now(),
             })
         })
@@ -123,7 +122,6 @@ pub fn tag_picker() -> Html {
                         state.dispatch(Msg::Tag {
                             tag: id,
                             new_id: clock::new_id(),
-                            creator: None,
                             at,
                         });
                     } else {

@@ -44,7 +44,7 @@ pub fn share_buttons() -> Html {
             let doc = &state.doc;
             let value = w3c::export(doc, &state.store, &Anchorer::new(&doc.text), clock::now());
             let json = serde_json::to_string_pretty(&value).expect("JSON values serialise");
-            let name = w3c::export_file_name(doc, None);
+            let name = w3c::export_file_name(doc, state.name.as_deref());
             let n = state.store.len();
             match files::download(&name, "application/ld+json", &json) {
                 Ok(()) => state.dispatch(Msg::Announce(format!(
@@ -95,6 +95,7 @@ pub fn use_drop_and_paste(state: AppContext) {
             }
         });
         let d = state.dispatcher();
+        let for_drop = state.clone();
         let ondrop = EventListener::new_with_options(&document, "drop", opts, move |e| {
             let Some(file) = e
                 .dyn_ref::<web_sys::DragEvent>()
@@ -105,7 +106,11 @@ pub fn use_drop_and_paste(state: AppContext) {
                 return;
             };
             e.prevent_default();
-            review_file(d.clone(), file);
+            if crate::core::library::Format::from_file_name(&file.name()).is_some() {
+                super::library::open_file(for_drop.clone(), file);
+            } else {
+                review_file(d.clone(), file);
+            }
         });
         let d = state.dispatcher();
         let paste = EventListener::new(&document, "paste", move |e| {

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::core::anchor::Anchorer;
 use crate::core::document::Document;
 use crate::core::import::{plan_import, ImportPlan};
+use crate::core::library::{Entry, Library};
 use crate::core::store::{Action, Millis, Snapshot, Store};
 use crate::core::w3c::FileContents;
 
@@ -64,6 +65,25 @@ pub struct AppState {
     pub import: Option<Rc<PendingImport>>,
     /// A new version of the app is installed and waiting.
     pub update_ready: bool,
+    /// The user's documents.
+    pub library: Rc<Library>,
+    /// The student's name, creator of new annotations.
+    pub name: Option<String>,
+    /// Showing the hand-in report instead of the document.
+    pub report: bool,
+    /// The document removed last, for its Undo.
+    pub removed: Option<Rc<Removed>>,
+}
+
+/// A document removed from the library, kept for Undo until the next removal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removed {
+    /// Where it stood in the list.
+    pub at: usize,
+    /// Its entry.
+    pub entry: Entry,
+    /// Its source text.
+    pub source: String,
 }
 
 /// What can happen to the state.
@@ -95,8 +115,6 @@ pub enum Msg {
         tag: String,
         /// Id for a new annotation.
         new_id: String,
-        /// Creator name, if set.
-        creator: Option<String>,
         /// Now.
         at: Millis,
     },
@@ -127,11 +145,26 @@ pub enum Msg {
     CancelImport,
     /// The service worker has a new version waiting.
     UpdateReady,
+    /// Open another document (its annotations load from storage).
+    OpenDocument(Rc<Document>),
+    /// The library changed (added, renamed, removed, restored).
+    SetLibrary(Library),
+    /// A document was removed; keep it for Undo.
+    Removed(Option<Rc<Removed>>),
+    /// The student's name changed.
+    SetName(Option<String>),
+    /// Show or hide the report view.
+    ShowReport(bool),
 }
 
 impl AppState {
     /// A fresh state for a document, with nothing loaded yet.
     pub fn new(doc: Rc<Document>) -> AppState {
+        AppState::with(doc, Library::default(), None)
+    }
+
+    /// A fresh state for a document, the library and the student's name.
+    pub fn with(doc: Rc<Document>, library: Library, name: Option<String>) -> AppState {
         AppState {
             doc,
             store: Rc::new(Store::new()),
@@ -144,6 +177,10 @@ impl AppState {
             save_failed: false,
             import: None,
             update_ready: false,
+            library: Rc::new(library),
+            name,
+            report: false,
+            removed: None,
         }
     }
 
@@ -233,12 +270,8 @@ impl Reducible for AppState {
                 s.selected = id.filter(|id| s.store.get(id).is_some());
                 s.picker = if s.selected.is_some() { place } else { None };
             }
-            Msg::Tag {
-                tag,
-                new_id,
-                creator,
-                at,
-            } => {
+            Msg::Tag { tag, new_id, at } => {
+                let creator = s.name.clone();
                 if let Some(p) = s.pending.clone() {
                     let quote = s.doc.slice(p.start, p.end);
                     s.apply(Action::Create {
@@ -296,6 +329,41 @@ impl Reducible for AppState {
                 s.announce("Import cancelled: nothing was changed.".into());
             }
             Msg::UpdateReady => s.update_ready = true,
+            Msg::OpenDocument(doc) => {
+                if doc.id == s.doc.id {
+                    return self;
+                }
+                let mut fresh = AppState::with(doc, (*s.library).clone(), s.name.clone());
+                let mut library = (*s.library).clone();
+                library.current = library
+                    .documents
+                    .iter()
+                    .any(|e| e.id == fresh.doc.id)
+                    .then(|| fresh.doc.id.clone());
+                fresh.library = Rc::new(library);
+                fresh.update_ready = s.update_ready;
+                fresh.save_failed = s.save_failed;
+                fresh.removed = s.removed.clone();
+                fresh.announce(format!(
+                    "Opened “{}”.",
+                    crate::core::store::short_quote(fresh.doc.title(), 60)
+                ));
+                return Rc::new(fresh);
+            }
+            Msg::SetLibrary(library) => s.library = Rc::new(library),
+            Msg::Removed(removed) => s.removed = removed,
+            Msg::SetName(name) => {
+                s.announce(match &name {
+                    Some(n) => format!("New annotations will be signed “{n}”."),
+                    None => "New annotations will not be signed.".into(),
+                });
+                s.name = name;
+            }
+            Msg::ShowReport(show) => {
+                s.report = show;
+                s.picker = None;
+                s.pending = None;
+            }
             Msg::SaveFailed(failed) => {
                 if failed == s.save_failed {
                     return self;

@@ -21,11 +21,30 @@ pub fn toolbar() -> Html {
             }))
         })
     };
+    let onname = {
+        let d = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let settings = crate::core::library::Settings::with_name(&input.value());
+            input.set_value(settings.name.as_deref().unwrap_or(""));
+            d.dispatch(Msg::SetName(settings.name));
+        })
+    };
+    let onreport = {
+        let d = state.dispatcher();
+        let showing = state.report;
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::ShowReport(!showing)))
+    };
     html! {
         <header class="toolbar">
             <span class="brand">{ "R2P Annotator" }</span>
             <div role="status" aria-live="polite" class="status">{ state.status.0.clone() }</div>
             <div class="actions">
+                <super::library::DocumentsMenu />
+                <input class="name" type="text" aria-label="Your name" placeholder="Your name" maxlength="80"
+                    value={state.name.clone().unwrap_or_default()} onchange={onname}
+                    title="Signs your new annotations and names your exported files" />
+                <button type="button" aria-pressed={state.report.to_string()} onclick={onreport}>{ "Report" }</button>
                 <super::sharing::ShareButtons />
                 <button type="button" onclick={step(true)} disabled={!state.store.can_undo()}
                     title="Undo (Ctrl+Z)">{ "Undo" }</button>
@@ -51,6 +70,7 @@ pub fn notices() -> Html {
     let onupdate = Callback::from(|_: MouseEvent| crate::web::offline::apply_update());
     html! {
         <div class="notices">
+            <super::library::RemovedBar />
             if state.update_ready {
                 <div class="update" role="status">
                     <span>{ "A new version of R2P Annotator is ready. Your annotations are kept." }</span>

@@ -153,13 +153,20 @@ pub fn dom_boundary(article: &Element, offset: usize) -> Option<(Node, u32)> {
 }
 
 /// Moves or extends the selection like caret browsing: `extend` for Shift, `granularity` one of
-/// "character", "word", "line", "lineboundary". Chromium does not do this itself in
-/// non-editable text.
-pub fn modify(extend: bool, forward: bool, granularity: &str) {
+/// "character", "word", "line", "lineboundary"; `visual` moves right/left on screen (so arrows
+/// follow right-to-left text) instead of forward/backward in reading order. Chromium does not
+/// do this itself in non-editable text.
+pub fn modify(extend: bool, forward: bool, visual: bool, granularity: &str) {
+    let direction = match (visual, forward) {
+        (true, true) => "right",
+        (true, false) => "left",
+        (false, true) => "forward",
+        (false, false) => "backward",
+    };
     if let Some(sel) = current() {
         let _ = sel.modify(
             if extend { "extend" } else { "move" },
-            if forward { "forward" } else { "backward" },
+            direction,
             granularity,
         );
     }

@@ -66,3 +66,10 @@ fn describe(e: &wasm_bindgen::JsValue) -> String {
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "unknown error".into())
 }
+
+/// Removes `key` (nothing happens when it is absent).
+pub fn remove(key: &str) -> Result<(), StorageError> {
+    storage()?
+        .remove_item(key)
+        .map_err(|e| StorageError::Other(describe(&e)))
+}

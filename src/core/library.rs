@@ -1,0 +1,271 @@
+//! The document library: the user's own documents (plain text or Markdown), their limits and keys.
+
+use serde::{Deserialize, Serialize};
+
+use super::document::Document;
+use super::envelope::KEY_PREFIX;
+use super::markdown;
+use super::store::Millis;
+
+/// Largest document accepted, in bytes of UTF-8 (a 2 MB report fits comfortably).
+pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The key of the library index.
+pub fn library_key() -> String {
+    format!("{KEY_PREFIX}:v1:library")
+}
+
+/// The key holding one document's source text.
+pub fn document_key(id: &str) -> String {
+    format!("{KEY_PREFIX}:v1:document:{id}")
+}
+
+/// The key of the user's settings (name, last open document).
+pub fn settings_key() -> String {
+    format!("{KEY_PREFIX}:v1:settings")
+}
+
+/// How a document's source is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text: blank lines separate paragraphs.
+    Plain,
+    /// Markdown: headings, lists, emphasis.
+    Markdown,
+}
+
+impl Format {
+    /// The format a file name implies (`.txt`, `.md`, `.markdown`), if any.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let lower = name.to_lowercase();
+        if lower.ends_with(".txt") || lower.ends_with(".text") {
+            Some(Format::Plain)
+        } else if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            Some(Format::Markdown)
+        } else {
+            None
+        }
+    }
+}
+
+/// Parses a source in its format.
+pub fn parse(source: &str, format: Format) -> Document {
+    match format {
+        Format::Plain => Document::parse_plain(source),
+        Format::Markdown => markdown::parse(source),
+    }
+}
+
+/// One of the user's documents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// Content id of the parsed document (SHA-256 of its canonical text).
+    pub id: String,
+    /// The name shown in the library (the user may rename it).
+    pub title: String,
+    /// How the source is written.
+    pub format: Format,
+    /// When it was added.
+    pub added: Millis,
+    /// Size of the source in bytes.
+    pub bytes: usize,
+}
+
+/// The library index as stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Library {
+    /// The user's documents, newest first (the built-in summary is not listed here).
+    pub documents: Vec<Entry>,
+    /// The document open last (None: the summary).
+    #[serde(default)]
+    pub current: Option<String>,
+}
+
+/// Why a source cannot become a document.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SourceError {
+    /// Over [`MAX_DOCUMENT_BYTES`].
+    #[error("it is {:.1} MB; documents can be at most 5 MB", *.0 as f64 / 1_000_000.0)]
+    TooLarge(usize),
+    /// Not UTF-8.
+    #[error("it is not UTF-8 text")]
+    NotText,
+    /// Nothing to read.
+    #[error("it has no text")]
+    Empty,
+    /// Not .txt or .md.
+    #[error("only .txt and .md files can be opened as documents")]
+    UnknownFormat,
+}
+
+/// Checks a file's bytes and returns its text (a leading byte-order mark removed).
+pub fn check_source(bytes: &[u8]) -> Result<String, SourceError> {
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(SourceError::TooLarge(bytes.len()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| SourceError::NotText)?;
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim().is_empty() {
+        return Err(SourceError::Empty);
+    }
+    Ok(text.to_string())
+}
+
+/// A title for a new document: its own title block, else the file name without extension.
+pub fn title_for(doc: &Document, file_name: &str) -> String {
+    let own: String = doc.title().split_whitespace().collect::<Vec<_>>().join(" ");
+    let base = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(b, _)| b)
+        .trim();
+    let t = if own.is_empty() || own.chars().count() > 120 {
+        base.to_string()
+    } else {
+        own
+    };
+    let t: String = t.chars().take(120).collect();
+    if t.is_empty() {
+        "Untitled document".into()
+    } else {
+        t
+    }
+}
+
+impl Library {
+    /// Adds (or moves to the top) an entry; an existing entry with the same id keeps its title.
+    pub fn add(&mut self, entry: Entry) {
+        let title = self
+            .documents
+            .iter()
+            .find(|e| e.id == entry.id)
+            .map(|e| e.title.clone());
+        self.documents.retain(|e| e.id != entry.id);
+        let mut entry = entry;
+        if let Some(t) = title {
+            entry.title = t;
+        }
+        self.documents.insert(0, entry);
+    }
+
+    /// Renames a document; returns false when there is no such document or the name is blank.
+    pub fn rename(&mut self, id: &str, title: &str) -> bool {
+        let title: String = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        match self.documents.iter_mut().find(|e| e.id == id) {
+            Some(e) if !title.is_empty() => {
+                e.title = title.chars().take(120).collect();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Removes a document from the index and returns its entry and position (for undo).
+    pub fn remove(&mut self, id: &str) -> Option<(usize, Entry)> {
+        let i = self.documents.iter().position(|e| e.id == id)?;
+        if self.current.as_deref() == Some(id) {
+            self.current = None;
+        }
+        Some((i, self.documents.remove(i)))
+    }
+
+    /// Puts a removed entry back where it was.
+    pub fn restore(&mut self, at: usize, entry: Entry) {
+        self.documents.retain(|e| e.id != entry.id);
+        let at = at.min(self.documents.len());
+        self.documents.insert(at, entry);
+    }
+
+    /// Reads the stored index; unreadable data gives an empty library (the caller backs it up).
+    pub fn parse(raw: &str) -> Option<Library> {
+        serde_json::from_str(raw).ok()
+    }
+
+    /// Serialises the index.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a library always serialises")
+    }
+}
+
+/// The user's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The student's name: the creator of new annotations and part of export file names.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+impl Settings {
+    /// Normalises a typed name: trimmed, single spaces, at most 80 characters; blank → None.
+    pub fn with_name(name: &str) -> Settings {
+        let n: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        Settings {
+            name: (!n.is_empty()).then(|| n.chars().take(80).collect()),
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_sizes_and_titles() {
+        assert_eq!(Format::from_file_name("Lesson.MD"), Some(Format::Markdown));
+        assert_eq!(Format::from_file_name("notes.txt"), Some(Format::Plain));
+        assert_eq!(Format::from_file_name("x.pdf"), None);
+        let two_mb = "Paragraph one.\n\n".repeat(2_000_000 / 16);
+        assert!(check_source(two_mb.as_bytes()).is_ok());
+        let big = vec![b'a'; 50 * 1_000_000];
+        let e = check_source(&big).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "it is 50.0 MB; documents can be at most 5 MB"
+        );
+        assert_eq!(check_source(b"\xef\xbb\xbf  \n"), Err(SourceError::Empty));
+        assert_eq!(check_source(&[0xff, 0x00]), Err(SourceError::NotText));
+        let md = parse("# Lesson one\n\nText", Format::Markdown);
+        assert_eq!(title_for(&md, "file.md"), "Lesson one");
+        let plain = parse("just text, no title", Format::Plain);
+        assert_eq!(title_for(&plain, "my notes.txt"), "just text, no title");
+        let long = parse(&"word ".repeat(100), Format::Plain);
+        assert_eq!(title_for(&long, "my notes.txt"), "my notes");
+    }
+
+    #[test]
+    fn library_add_rename_remove_restore() {
+        let e = |id: &str, t: &str| Entry {
+            id: id.into(),
+            title: t.into(),
+            format: Format::Plain,
+            added: 1,
+            bytes: 3,
+        };
+        let mut lib = Library::default();
+        lib.add(e("a", "A"));
+        lib.add(e("b", "B"));
+        assert!(lib.rename("a", "  Lesson   A "));
+        assert!(!lib.rename("a", "   "));
+        lib.add(e("a", "A again"));
+        assert_eq!(
+            lib.documents
+                .iter()
+                .map(|x| x.title.as_str())
+                .collect::<Vec<_>>(),
+            ["Lesson A", "B"]
+        );
+        lib.current = Some("b".into());
+        let (at, removed) = lib.remove("b").unwrap();
+        assert_eq!(lib.current, None);
+        lib.restore(at, removed);
+        assert_eq!(lib.documents[1].id, "b");
+        assert_eq!(Library::parse(&lib.to_json()), Some(lib));
+        assert_eq!(Library::parse("{broken"), None);
+        assert_eq!(
+            Settings::with_name("  Amina   Diallo ").name.as_deref(),
+            Some("Amina Diallo")
+        );
+        assert_eq!(Settings::with_name("   ").name, None);
+    }
+}
