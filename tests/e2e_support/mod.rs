@@ -4,6 +4,9 @@
 //! time keeps timings honest), starts a static file server for `dist/` (or `$R2P_DIST`) and a
 //! chromedriver on ephemeral ports, opens a WebDriver session on a fresh profile, runs the test
 //! body with an [`App`] handle, and tears everything down — also when the body panics.
+//!
+//! Shared by several test crates (`e2e`, `e2e_sharing`, `e2e_offline`), each using a part of it.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::fs;
@@ -99,7 +102,8 @@ pub fn words(from: usize, to: usize, first: usize, last: usize) -> (usize, usize
     (spans[first].0, spans[last].1)
 }
 
-fn dist_dir() -> PathBuf {
+/// The built app's directory (`dist/`, or `$R2P_DIST`).
+pub fn dist_dir() -> PathBuf {
     let dir = std::env::var_os("R2P_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("dist"));
@@ -127,13 +131,17 @@ where
         .build()
         .expect("tokio runtime");
     let server = StaticServer::start(dist);
+    let base = server.url();
+    let server = Arc::new(Mutex::new(Some(server)));
     let driver = Driver::spawn();
     rt.block_on(async {
         let client = driver.connect().await;
         let app = App {
             client: client.clone(),
-            base: server.url(),
+            base,
             name,
+            server: Arc::clone(&server),
+            downloads: driver.downloads.clone(),
         };
         if tokio::time::timeout(TEST_TIMEOUT, body(app)).await.is_err() {
             panic!("{name}: the test did not finish within {TEST_TIMEOUT:?}");
@@ -144,7 +152,7 @@ where
         }
     });
     drop(driver);
-    drop(server);
+    drop(server.lock().unwrap_or_else(PoisonError::into_inner).take());
     eprintln!("[e2e] {name}: {:.1} s", started.elapsed().as_secs_f64());
 }
 
@@ -248,6 +256,8 @@ struct Driver {
     child: Child,
     port: u16,
     profile: Option<tempfile::TempDir>,
+    /// Where Chromium saves downloads (inside the profile's temp dir).
+    downloads: PathBuf,
     log: PathBuf,
     session: Mutex<Option<String>>,
 }
@@ -266,6 +276,8 @@ impl Driver {
             .tempdir()
             .expect("temp dir");
         let log = profile.path().join("chromedriver.log");
+        let downloads = profile.path().join("downloads");
+        fs::create_dir(&downloads).expect("downloads dir");
         let port = free_port();
         let out = fs::File::create(&log).expect("chromedriver log file");
         let err = out.try_clone().expect("chromedriver log file");
@@ -283,6 +295,7 @@ impl Driver {
             child,
             port,
             profile: Some(profile),
+            downloads,
             log,
             session: Mutex::new(None),
         }
@@ -324,6 +337,12 @@ impl Driver {
                     "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.join("chromium").display()),
                 ],
+                // Downloads land in a known directory, without a prompt.
+                "prefs": {
+                    "download.default_directory": self.downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                    "download.directory_upgrade": true,
+                },
             },
         });
         let caps = match caps {
@@ -422,6 +441,9 @@ pub struct App {
     pub client: Client,
     base: String,
     name: &'static str,
+    /// The static server, until a test stops it ([`App::stop_server`]).
+    server: Arc<Mutex<Option<StaticServer>>>,
+    downloads: PathBuf,
 }
 
 /// Installed before helper scripts: maps code-point offsets of the article's text to DOM points.
@@ -501,6 +523,51 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// The absolute URL of `path` on the test server (e.g. `/`, [`BLANK_PAGE`]).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Takes the static server down for the rest of the test: it stops serving and its port
+    /// refuses connections (checked here with a fresh TCP connection).
+    pub async fn stop_server(&self) {
+        let server = self
+            .server
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .expect("the static server was already stopped");
+        let addr = server.addr;
+        drop(server);
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            assert!(
+                Instant::now() < deadline,
+                "{addr} still accepts connections {WAIT:?} after the server was stopped"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the browser has finished downloading a file called `name` (no `.crdownload`
+    /// left in this session's download directory) and returns its bytes.
+    pub async fn wait_download(&self, name: &str) -> Vec<u8> {
+        let dir = self.downloads.clone();
+        self.wait_for(&format!("the download of {name}"), || async {
+            let entries: Vec<String> = fs::read_dir(&dir)
+                .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect();
+            let busy = entries.iter().any(|e| e.ends_with(".crdownload"));
+            if !busy && entries.iter().any(|e| e == name) {
+                fs::read(dir.join(name)).map_err(|e| format!("cannot read it: {e}"))
+            } else {
+                Err(format!("the download directory holds {entries:?}"))
+            }
+        })
+        .await
     }
 
     /// Opens `path` on the test server.
