@@ -87,7 +87,7 @@ pub struct Library {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SourceError {
     /// Over [`MAX_DOCUMENT_BYTES`].
-    #[error("it is {:.1} MB; documents can be at most 5 MB", *.0 as f64 / 1_000_000.0)]
+    #[error("it is {} MB; documents can be at most 5 MB", megabytes(*.0))]
     TooLarge(usize),
     /// Not UTF-8.
     #[error("it is not UTF-8 text")]
@@ -98,6 +98,13 @@ pub enum SourceError {
     /// Not .txt or .md.
     #[error("only .txt and .md files can be opened as documents")]
     UnknownFormat,
+}
+
+/// A size in megabytes (10^6 bytes) with one decimal ("50.0"), without float formatting
+/// (which would add its tables to every download of the app).
+pub fn megabytes(bytes: usize) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// Checks a file's bytes and returns its text (a leading byte-order mark removed).
@@ -224,6 +231,9 @@ mod tests {
             "it is 50.0 MB; documents can be at most 5 MB"
         );
         assert_eq!(check_source(b"\xef\xbb\xbf  \n"), Err(SourceError::Empty));
+        assert_eq!(megabytes(2_049_999), "2.0");
+        assert_eq!(megabytes(2_050_000), "2.1");
+        assert_eq!(megabytes(999), "0.0");
         assert_eq!(check_source(&[0xff, 0x00]), Err(SourceError::NotText));
         let md = parse("# Lesson one\n\nText", Format::Markdown);
         assert_eq!(title_for(&md, "file.md"), "Lesson one");

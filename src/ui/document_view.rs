@@ -466,7 +466,7 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
 
     let caret_html = match *caret {
         Some((x, y, h)) => html! {
-            <div class="caret" aria-hidden="true" style={format!("left:{x}px;top:{y}px;height:{h}px")}></div>
+            <div class="caret" aria-hidden="true" style={format!("left:{}px;top:{}px;height:{}px", x as i64, y as i64, h.ceil() as i64)}></div>
         },
         None => html! {},
     };

@@ -148,7 +148,7 @@ fn document_row(props: &RowProps) -> Html {
         })
     };
     let size = if e.bytes >= 1_000_000 {
-        format!("{:.1} MB", e.bytes as f64 / 1e6)
+        format!("{} MB", crate::core::library::megabytes(e.bytes))
     } else {
         format!("{} KB", e.bytes.div_ceil(1000))
     };

@@ -186,7 +186,7 @@ pub fn tag_picker() -> Html {
     };
     html! {
         <div role="dialog" aria-label="Tag selection" class="picker"
-            style={format!("left:{}px;top:{}px", place.left, place.top)}>
+            style={format!("left:{}px;top:{}px", place.left as i64, place.top as i64)}>
             <div class="picker-head">
                 <strong>{ heading }</strong>
                 <button type="button" class="close" aria-label="Close tag picker" onclick={onclose}>{ "×" }</button>

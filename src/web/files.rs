@@ -30,8 +30,8 @@ pub async fn read_bytes(file: web_sys::File, limit: usize) -> Result<Vec<u8>, St
     let size = file.size() as usize;
     if size > limit {
         return Err(format!(
-            "it is {:.1} MB; the limit is {} MB",
-            size as f64 / 1e6,
+            "it is {} MB; the limit is {} MB",
+            crate::core::library::megabytes(size),
             limit / 1_000_000
         ));
     }
