@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use r2p_annotator::core::document::Document;
+use r2p_annotator::core::layout::{Index, Layout};
 use r2p_annotator::core::store::Annotation;
 use r2p_annotator::core::tags::default_tags;
 use r2p_annotator::ui::{ArticleView, ArticleViewProps};
@@ -36,9 +37,11 @@ fn annotation(id: &str, start: usize, end: usize) -> Annotation {
 async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
     let host = gloo::utils::document().create_element("div").unwrap();
     gloo::utils::body().append_child(&host).unwrap();
+    let shared: Vec<Rc<Annotation>> = annotations.into_iter().map(Rc::new).collect();
+    let layout = Rc::new(Layout::full(&doc, &Index::new(&shared)));
     let props = ArticleViewProps {
         doc,
-        annotations: Rc::new(annotations),
+        layout,
         tags: Rc::new(default_tags()),
         selected: None,
         onselect: Default::default(),

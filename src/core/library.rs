@@ -7,8 +7,9 @@ use super::envelope::KEY_PREFIX;
 use super::markdown;
 use super::store::Millis;
 
-/// Largest document accepted, in bytes of UTF-8 (a 2 MB report fits comfortably).
-pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
+/// Largest document accepted, in bytes of UTF-8 (a 2 MB report fits comfortably). Sizes are
+/// in decimal megabytes (10^6 bytes) everywhere, as the messages say.
+pub const MAX_DOCUMENT_BYTES: usize = 5_000_000;
 
 /// The key of the library index.
 pub fn library_key() -> String {
@@ -87,7 +88,7 @@ pub struct Library {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SourceError {
     /// Over [`MAX_DOCUMENT_BYTES`].
-    #[error("it is {} MB; documents can be at most 5 MB", megabytes(*.0))]
+    #[error("it is {} MB; the limit is 5 MB", megabytes(*.0))]
     TooLarge(usize),
     /// Not UTF-8.
     #[error("it is not UTF-8 text")]
@@ -226,12 +227,16 @@ mod tests {
         assert!(check_source(two_mb.as_bytes()).is_ok());
         let big = vec![b'a'; 50 * 1_000_000];
         let e = check_source(&big).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "it is 50.0 MB; documents can be at most 5 MB"
-        );
+        assert_eq!(e.to_string(), "it is 50.0 MB; the limit is 5 MB");
         assert_eq!(check_source(b"\xef\xbb\xbf  \n"), Err(SourceError::Empty));
         assert_eq!(megabytes(2_049_999), "2.0");
+        assert!(check_source(&vec![b'a'; MAX_DOCUMENT_BYTES]).is_ok());
+        assert_eq!(
+            check_source(&vec![b'a'; 5_100_000])
+                .unwrap_err()
+                .to_string(),
+            "it is 5.1 MB; the limit is 5 MB"
+        );
         assert_eq!(megabytes(2_050_000), "2.1");
         assert_eq!(megabytes(999), "0.0");
         assert_eq!(check_source(&[0xff, 0x00]), Err(SourceError::NotText));

@@ -3,6 +3,7 @@ pub mod anchor;
 pub mod document;
 pub mod envelope;
 pub mod import;
+pub mod layout;
 pub mod library;
 pub mod markdown;
 pub mod offsets;

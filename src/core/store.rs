@@ -3,6 +3,7 @@
 //! Ids and timestamps come in through actions, so the same actions always give the same store.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -261,7 +262,9 @@ pub const UNDO_LIMIT: usize = 500;
 /// The annotations of one document, the user's themes, and the undo history.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
-    annotations: BTreeMap<String, Annotation>,
+    /// Shared so that cloning the store (once per change, as the UI keeps the old state) copies
+    /// pointers, and so that the UI can tell changed annotations by pointer.
+    annotations: BTreeMap<String, Rc<Annotation>>,
     deleted: BTreeMap<String, Millis>,
     custom_tags: Vec<Tag>,
     undo: Vec<Batch>,
@@ -308,19 +311,40 @@ impl Store {
 
     /// An annotation by id.
     pub fn get(&self, id: &str) -> Option<&Annotation> {
-        self.annotations.get(id)
+        self.annotations.get(id).map(|a| &**a)
+    }
+
+    /// Every annotation with its id, in id order, as shared pointers (for diffing two versions).
+    pub fn shared_by_id(&self) -> impl Iterator<Item = (&String, &Rc<Annotation>)> {
+        self.annotations.iter()
+    }
+
+    /// Every annotation (placed and not), by id, as shared pointers: a changed annotation is a
+    /// new pointer, an unchanged one keeps its pointer across changes.
+    pub fn shared(&self) -> impl Iterator<Item = &Rc<Annotation>> {
+        self.annotations.values()
     }
 
     /// All placed annotations in document order (start, then end, then id).
     pub fn in_document_order(&self) -> Vec<&Annotation> {
-        let mut v: Vec<&Annotation> = self.annotations.values().filter(|a| !a.orphan).collect();
+        let mut v: Vec<&Annotation> = self
+            .annotations
+            .values()
+            .map(|a| &**a)
+            .filter(|a| !a.orphan)
+            .collect();
         v.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
         v
     }
 
     /// Imported annotations that could not be placed in the text, oldest first.
     pub fn orphans(&self) -> Vec<&Annotation> {
-        let mut v: Vec<&Annotation> = self.annotations.values().filter(|a| a.orphan).collect();
+        let mut v: Vec<&Annotation> = self
+            .annotations
+            .values()
+            .map(|a| &**a)
+            .filter(|a| a.orphan)
+            .collect();
         v.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
         v
     }
@@ -334,6 +358,7 @@ impl Store {
     pub fn shortest_at(&self, offset: usize) -> Option<&Annotation> {
         self.annotations
             .values()
+            .map(|a| &**a)
             .filter(|a| !a.orphan && a.start <= offset && offset < a.end)
             .min_by(|a, b| {
                 (a.len(), std::cmp::Reverse(a.start), &a.id).cmp(&(
@@ -396,7 +421,10 @@ impl Store {
     }
 
     fn existing(&self, id: &str) -> Result<&Annotation, StoreError> {
-        self.annotations.get(id).ok_or(StoreError::NoSuchAnnotation)
+        self.annotations
+            .get(id)
+            .map(|a| &**a)
+            .ok_or(StoreError::NoSuchAnnotation)
     }
 
     /// Applies an action; on error nothing changes.
@@ -564,7 +592,7 @@ impl Store {
                     }
                     edits.push(Edit::Annotation {
                         id: a.id.clone(),
-                        before: self.annotations.get(&a.id).cloned(),
+                        before: self.annotations.get(&a.id).map(|x| (**x).clone()),
                         after: Some(a),
                     });
                 }
@@ -651,7 +679,7 @@ impl Store {
                         a.history.drain(..excess);
                     }
                     self.deleted.remove(id);
-                    self.annotations.insert(id.clone(), a);
+                    self.annotations.insert(id.clone(), Rc::new(a));
                 }
                 None => {
                     self.annotations.remove(id);
@@ -694,12 +722,12 @@ impl Store {
                 None => true,
                 Some(mine) => {
                     a.modified > mine.modified
-                        || (a.modified == mine.modified && a != mine && newer_tie(a, mine))
+                        || (a.modified == mine.modified && a != &**mine && newer_tie(a, mine))
                 }
             };
             if take {
                 self.deleted.remove(&a.id);
-                self.annotations.insert(a.id.clone(), a.clone());
+                self.annotations.insert(a.id.clone(), Rc::new(a.clone()));
                 changed += 1;
             }
         }

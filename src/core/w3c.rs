@@ -19,7 +19,7 @@ pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// Code points of quote context exported on each side.
 pub const CONTEXT_CHARS: usize = 32;
 /// Largest file the importer reads.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = 10_000_000;
 /// Most annotations one file may hold.
 pub const MAX_ITEMS: usize = 100_000;
 /// Extension property: the user's own themes (label, colour, description, badge).

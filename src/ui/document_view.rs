@@ -8,10 +8,9 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::state::{AppContext, Msg, Pending, Place};
-use super::ByPtr;
 use crate::core::document::{BlockKind, Document, Inline, Styled};
-use crate::core::segments::segment;
-use crate::core::store::Annotation;
+use crate::core::layout::{changed_spans, Cover, Index, Layout, Run};
+use crate::core::store::{Annotation, Store};
 use crate::core::tags::{parse_hex_color, Tag, TagKind};
 use crate::web::selection;
 
@@ -39,20 +38,56 @@ pub enum ArticleEvent {
     },
 }
 
-/// A run of text and what covers it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Run {
-    start: usize,
-    end: usize,
-    /// Space-separated ids of the covering annotations; None for plain text.
-    ids: Option<AttrValue>,
-    color: &'static str,
-    custom_color: Option<String>,
-    style: &'static str,
-    depth: usize,
-    selected: bool,
-    /// Inline style classes from Markdown ("i-em i-strong"), empty for plain text.
-    inline: &'static str,
+/// Properties of [`ArticleView`].
+#[derive(Properties, Clone)]
+pub struct ArticleViewProps {
+    /// The document to show.
+    pub doc: Rc<Document>,
+    /// Its highlight layout (runs per block).
+    pub layout: Rc<Layout>,
+    /// All tags (for colours and underline styles).
+    pub tags: Rc<Vec<Tag>>,
+    /// The span of the selected annotation, outlined.
+    #[prop_or_default]
+    pub selected: Option<(usize, usize)>,
+    /// Called when the user selects text or clicks a point.
+    #[prop_or_default]
+    pub onselect: Callback<ArticleEvent>,
+}
+
+impl PartialEq for ArticleViewProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &other.doc)
+            && Rc::ptr_eq(&self.layout, &other.layout)
+            && Rc::ptr_eq(&self.tags, &other.tags)
+            && self.selected == other.selected
+            && self.onselect == other.onselect
+    }
+}
+
+/// Colour, underline class and overlap classes of a highlight, from its innermost annotation.
+fn mark_look(a: &Annotation, tags: &[Tag]) -> (String, &'static str) {
+    let tag = |id: &String| tags.iter().find(|t| &t.id == id);
+    let color = a
+        .tags
+        .first()
+        .and_then(tag)
+        .map(|t| t.color.as_str())
+        .filter(|c| parse_hex_color(c).is_some())
+        .unwrap_or(UNTAGGED_COLOR);
+    let pillar = a
+        .tags
+        .iter()
+        .filter_map(tag)
+        .find(|t| t.kind == TagKind::Pillar);
+    let underline = match pillar.map(|t| t.id.as_str()) {
+        Some("pillar-1") => "u-p1",
+        Some("pillar-2") => "u-p2",
+        Some("pillar-3") => "u-p3",
+        _ if a.tags.is_empty() => "u-none",
+        _ => "u-theme",
+    };
+    (format!("--hl:{color}"), underline)
 }
 
 /// The class list for a combination of inline styles (bit 0 em, 1 strong, 2 code).
@@ -80,144 +115,57 @@ fn inline_bits(styles: &[Styled], at: usize) -> usize {
         })
 }
 
-/// Cuts runs further where an inline style starts or ends, so each run has one style.
-fn split_by_styles(runs: Vec<Run>, styles: &[Styled]) -> Vec<Run> {
-    if styles.is_empty() {
-        return runs;
+#[derive(Properties, Clone)]
+struct RunViewProps {
+    start: usize,
+    text: AttrValue,
+    cover: Option<Rc<Cover>>,
+    tags: Rc<Vec<Tag>>,
+    selected: bool,
+    inline: &'static str,
+}
+
+impl PartialEq for RunViewProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.start == other.start
+            && self.selected == other.selected
+            && self.inline == other.inline
+            && Rc::ptr_eq(&self.tags, &other.tags)
+            && match (&self.cover, &other.cover) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                _ => false,
+            }
+            && self.text == other.text
     }
-    let mut cuts: Vec<usize> = styles.iter().flat_map(|s| [s.start, s.end]).collect();
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut out = Vec::with_capacity(runs.len() + cuts.len());
-    for r in runs {
-        let mut from = r.start;
-        for &c in cuts
-            .iter()
-            .filter(|&&c| c > r.start && c < r.end)
-            .chain([&r.end])
-        {
-            out.push(Run {
-                start: from,
-                end: c,
-                inline: INLINE_CLASSES[inline_bits(styles, from)],
-                ..r.clone()
-            });
-            from = c;
+}
+
+/// One run: plain text in a `<span>`, highlighted text in a `<mark>`. Re-renders only when its
+/// own cover (by pointer), text or selection changes.
+#[function_component(RunView)]
+fn run_view(p: &RunViewProps) -> Html {
+    let inline = (!p.inline.is_empty()).then_some(p.inline);
+    match &p.cover {
+        None => {
+            html! { <span data-s={p.start.to_string()} class={inline}>{ p.text.clone() }</span> }
+        }
+        Some(c) => {
+            let (style, underline) = mark_look(&c.inner, &p.tags);
+            let class = classes!(
+                "hl",
+                underline,
+                (c.depth > 1).then_some("overlap"),
+                (c.depth > 2).then_some("overlap3"),
+                p.selected.then_some("selected"),
+                inline
+            );
+            html! {
+                <mark data-s={p.start.to_string()} data-annotation-ids={c.ids.clone()} {class} {style}>
+                    { p.text.clone() }
+                </mark>
+            }
         }
     }
-    out
-}
-
-/// Properties of [`ArticleView`].
-#[derive(Properties, Clone)]
-pub struct ArticleViewProps {
-    /// The document to show.
-    pub doc: Rc<Document>,
-    /// Annotations in document order.
-    pub annotations: Rc<Vec<Annotation>>,
-    /// All tags (for colours and underline styles).
-    pub tags: Rc<Vec<Tag>>,
-    /// The selected annotation, outlined.
-    #[prop_or_default]
-    pub selected: Option<String>,
-    /// Called when the user selects text or clicks a point.
-    #[prop_or_default]
-    pub onselect: Callback<ArticleEvent>,
-}
-
-impl PartialEq for ArticleViewProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.doc, &other.doc)
-            && Rc::ptr_eq(&self.annotations, &other.annotations)
-            && Rc::ptr_eq(&self.tags, &other.tags)
-            && self.selected == other.selected
-            && self.onselect == other.onselect
-    }
-}
-
-fn mark_style(a: &Annotation, tags: &[Tag]) -> (&'static str, Option<String>, &'static str) {
-    let first = a
-        .tags
-        .first()
-        .and_then(|id| tags.iter().find(|t| &t.id == id));
-    let pillar = a
-        .tags
-        .iter()
-        .filter_map(|id| tags.iter().find(|t| &t.id == id))
-        .find(|t| t.kind == TagKind::Pillar);
-    let style = match pillar.map(|t| t.id.as_str()) {
-        Some("pillar-1") => "u-p1",
-        Some("pillar-2") => "u-p2",
-        Some("pillar-3") => "u-p3",
-        _ if a.tags.is_empty() => "u-none",
-        _ => "u-theme",
-    };
-    match first {
-        Some(t) if parse_hex_color(&t.color).is_some() => ("", Some(t.color.clone()), style),
-        _ => (UNTAGGED_COLOR, None, style),
-    }
-}
-
-/// Cuts every block into runs with the exact set of annotations covering each.
-fn runs_for(
-    doc: &Document,
-    annotations: &[Annotation],
-    tags: &[Tag],
-    selected: Option<&str>,
-) -> Vec<Rc<[Run]>> {
-    let mut out = Vec::with_capacity(doc.blocks.len());
-    // Annotations are in document order: those that can touch a block start before its end.
-    for b in &doc.blocks {
-        let upto = annotations.partition_point(|a| a.start < b.end);
-        let spans = annotations[..upto]
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.end > b.start)
-            .map(|(i, a)| (a.start, a.end, i));
-        let runs: Vec<Run> = segment(b.start, b.end, spans)
-            .into_iter()
-            .map(|seg| {
-                if seg.keys.is_empty() {
-                    return Run {
-                        start: seg.start,
-                        end: seg.end,
-                        ids: None,
-                        color: "",
-                        custom_color: None,
-                        style: "",
-                        depth: 0,
-                        selected: false,
-                        inline: "",
-                    };
-                }
-                let inner = seg
-                    .keys
-                    .iter()
-                    .map(|&k| &annotations[k])
-                    .min_by_key(|a| (a.len(), std::cmp::Reverse(a.start)))
-                    .expect("non-empty");
-                let (color, custom_color, style) = mark_style(inner, tags);
-                let ids: Vec<&str> = seg
-                    .keys
-                    .iter()
-                    .map(|&k| annotations[k].id.as_str())
-                    .collect();
-                Run {
-                    start: seg.start,
-                    end: seg.end,
-                    ids: Some(ids.join(" ").into()),
-                    color,
-                    custom_color,
-                    style,
-                    depth: seg.keys.len(),
-                    selected: selected.is_some_and(|s| ids.contains(&s)),
-                    inline: "",
-                }
-            })
-            .collect();
-        out.push(split_by_styles(runs, &b.styles).into());
-    }
-    out
 }
 
 #[derive(Properties, Clone)]
@@ -225,62 +173,57 @@ struct BlockViewProps {
     doc: Rc<Document>,
     index: usize,
     runs: Rc<[Run]>,
+    tags: Rc<Vec<Tag>>,
+    /// The selected annotation's span, only when it touches this block.
+    selected: Option<(usize, usize)>,
 }
 
 impl PartialEq for BlockViewProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.doc, &other.doc) && self.index == other.index && self.runs == other.runs
+        Rc::ptr_eq(&self.doc, &other.doc)
+            && self.index == other.index
+            && Rc::ptr_eq(&self.runs, &other.runs)
+            && Rc::ptr_eq(&self.tags, &other.tags)
+            && self.selected == other.selected
     }
 }
 
-/// One block; re-renders only when its own runs change.
+/// One block; re-renders only when its own runs, the tags or its part of the selection change.
 #[function_component(BlockView)]
 fn block_view(props: &BlockViewProps) -> Html {
     let block = &props.doc.blocks[props.index];
-    let mut chars = block
+    // Byte offset of each code point of the block (and of its end), for slicing runs.
+    let bytes: Vec<usize> = block
         .text
         .char_indices()
         .map(|(i, _)| i)
-        .chain([block.text.len()]);
-    let mut byte_at = {
-        let mut consumed = 0usize;
-        let mut last = 0usize;
-        move |cp: usize| {
-            while consumed <= cp {
-                last = chars.next().unwrap_or(last);
-                consumed += 1;
-            }
-            last
-        }
-    };
-    let runs: Html = props
-        .runs
-        .iter()
-        .map(|r| {
-            let from = byte_at(r.start - block.start);
-            let to = byte_at(r.end - block.start);
-            let text = block.text[from..to].to_string();
-            match &r.ids {
-                None => html! { <span data-s={r.start.to_string()} class={(!r.inline.is_empty()).then_some(r.inline)}>{ text }</span> },
-                Some(ids) => {
-                    let color = r.custom_color.as_deref().unwrap_or(r.color);
-                    let class = classes!(
-                        "hl",
-                        r.style,
-                        (r.depth > 1).then_some("overlap"),
-                        (r.depth > 2).then_some("overlap3"),
-                        r.selected.then_some("selected"),
-                        (!r.inline.is_empty()).then_some(r.inline)
-                    );
-                    html! {
-                        <mark data-s={r.start.to_string()} data-annotation-ids={ids.clone()}
-                              class={class} style={format!("--hl:{color}")}>{ text }</mark>
-                    }
-                }
-            }
-        })
+        .chain([block.text.len()])
         .collect();
+    let mut cuts: Vec<usize> = block.styles.iter().flat_map(|s| [s.start, s.end]).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut children: Vec<Html> = Vec::with_capacity(props.runs.len() + cuts.len());
+    for r in props.runs.iter() {
+        let selected = props
+            .selected
+            .is_some_and(|(s, e)| r.cover.is_some() && s <= r.start && r.end <= e);
+        let mut from = r.start;
+        for &to in cuts
+            .iter()
+            .filter(|&&c| c > r.start && c < r.end)
+            .chain([&r.end])
+        {
+            let text = &block.text[bytes[from - block.start]..bytes[to - block.start]];
+            children.push(html! {
+                <RunView key={from} start={from} text={AttrValue::from(text.to_string())}
+                    cover={r.cover.clone()} tags={props.tags.clone()} {selected}
+                    inline={INLINE_CLASSES[inline_bits(&block.styles, from)]} />
+            });
+            from = to;
+        }
+    }
     let start = block.start.to_string();
+    let runs: Html = children.into_iter().collect();
     match block.kind {
         BlockKind::Title => html! { <h1 dir="auto" data-block={start}>{ runs }</h1> },
         BlockKind::Subtitle => {
@@ -325,18 +268,6 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
     let article = use_node_ref();
     let caret = use_state(|| None::<(f64, f64, f64)>);
     let touch = use_mut_ref(|| Cell::new(false));
-    let runs = {
-        let p = props.clone();
-        use_memo(
-            (
-                Rc::clone(&props.annotations),
-                Rc::clone(&props.tags),
-                props.selected.clone(),
-                ByPtr(Rc::clone(&props.doc)),
-            ),
-            move |_| runs_for(&p.doc, &p.annotations, &p.tags, p.selected.as_deref()),
-        )
-    };
 
     let report = {
         let article = article.clone();
@@ -483,8 +414,15 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             };
             children.push(html! { { sep } });
         }
+        let selected = props.selected.filter(|&(s, e)| s < b.end && e > b.start);
+        let runs = props
+            .layout
+            .blocks
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| Rc::from(Vec::new()));
         children.push(html! {
-            <BlockView key={i} doc={Rc::clone(doc)} index={i} runs={Rc::clone(&runs[i])} />
+            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected} />
         });
     }
     html! {
@@ -503,15 +441,44 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
 #[function_component(DocumentView)]
 pub fn document_view() -> Html {
     let state = use_context::<AppContext>().expect("app context");
-    let annotations = use_memo(ByPtr(Rc::clone(&state.store)), |store| {
-        store
-            .0
-            .in_document_order()
-            .into_iter()
-            .cloned()
-            .collect::<Vec<_>>()
-    });
-    let tags = use_memo(ByPtr(Rc::clone(&state.store)), |store| store.0.tags());
+    // The layout follows the store incrementally: only spans of annotations whose shared
+    // pointer changed are laid out again.
+    let cache = use_mut_ref(|| None::<(Rc<Document>, Rc<Store>, Rc<Index>, Rc<Layout>)>);
+    let (index_layout, layout) = {
+        let mut cache = cache.borrow_mut();
+        let fresh = match cache.as_ref() {
+            Some((d, st, _, _)) if Rc::ptr_eq(d, &state.doc) && Rc::ptr_eq(st, &state.store) => {
+                None
+            }
+            Some((d, st, _, old)) if Rc::ptr_eq(d, &state.doc) => {
+                let index = Rc::new(Index::new(state.store.shared()));
+                let changed = changed_spans(st.shared_by_id(), state.store.shared_by_id());
+                let layout = Rc::new(old.update(&state.doc, &index, changed));
+                Some((index, layout))
+            }
+            _ => {
+                let index = Rc::new(Index::new(state.store.shared()));
+                let layout = Rc::new(Layout::full(&state.doc, &index));
+                Some((index, layout))
+            }
+        };
+        if let Some((index, layout)) = fresh {
+            *cache = Some((state.doc.clone(), state.store.clone(), index, layout));
+        }
+        let (_, _, index, layout) = cache.as_ref().expect("just filled");
+        (index.clone(), layout.clone())
+    };
+    // Keyed on the user's themes, not the store: every highlight re-renders when tags change.
+    let tags = {
+        let store = state.store.clone();
+        use_memo(state.store.custom_tags().to_vec(), move |_| store.tags())
+    };
+    let selected = state
+        .selected
+        .as_ref()
+        .and_then(|id| state.store.get(id))
+        .filter(|a| !a.orphan)
+        .map(|a| (a.start, a.end));
     let onselect = {
         let state = state.clone();
         Callback::from(move |e: ArticleEvent| match e {
@@ -524,7 +491,7 @@ pub fn document_view() -> Html {
                 }
             }
             ArticleEvent::Point { offset, place } => {
-                let id = state.store.shortest_at(offset).map(|a| a.id.clone());
+                let id = index_layout.shortest_at(offset).map(|a| a.id.clone());
                 state.dispatch(Msg::SelectAnnotation {
                     place: id.as_ref().map(|_| place),
                     id,
@@ -544,7 +511,6 @@ pub fn document_view() -> Html {
         }
     });
     html! {
-        <ArticleView doc={Rc::clone(&state.doc)} annotations={annotations} tags={tags}
-            selected={state.selected.clone()} {onselect} />
+        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {selected} {onselect} />
     }
 }

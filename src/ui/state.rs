@@ -344,9 +344,15 @@ impl Reducible for AppState {
                 fresh.update_ready = s.update_ready;
                 fresh.save_failed = s.save_failed;
                 fresh.removed = s.removed.clone();
+                let title = fresh
+                    .library
+                    .documents
+                    .iter()
+                    .find(|e| e.id == fresh.doc.id)
+                    .map_or_else(|| fresh.doc.title().to_string(), |e| e.title.clone());
                 fresh.announce(format!(
                     "Opened “{}”.",
-                    crate::core::store::short_quote(fresh.doc.title(), 60)
+                    crate::core::store::short_quote(&title, 60)
                 ));
                 return Rc::new(fresh);
             }

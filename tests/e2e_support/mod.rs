@@ -11,10 +11,11 @@
 use std::collections::HashMap;
 use std::fs;
 use std::future::Future;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -158,10 +159,17 @@ where
 
 // ---------------------------------------------------------------------------------------------
 // Static file server
+//
+// A small HTTP/1.1 server on std (one thread per connection, keep-alive) rather than a library
+// one, because a test must be able to take it down completely: stopping it closes the listening
+// socket *and* cuts every open connection, so that even a socket the browser keeps alive fails
+// (as it would offline) instead of hanging on a server that no longer answers.
 
 struct StaticServer {
-    server: Arc<tiny_http::Server>,
     addr: SocketAddr,
+    stopped: Arc<AtomicBool>,
+    /// Open connections (clones of their sockets, by connection number), to cut them on stop.
+    conns: Arc<Mutex<HashMap<u64, TcpStream>>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -185,36 +193,122 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// Removes a connection from the registry when its thread ends, however it ends.
+struct Registered(Arc<Mutex<HashMap<u64, TcpStream>>>, u64);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.1);
+    }
+}
+
 impl StaticServer {
     fn start(root: PathBuf) -> StaticServer {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind static server"));
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .expect("static server listens on IP");
-        let srv = Arc::clone(&server);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind static server");
+        let addr = listener.local_addr().expect("static server address");
+        let stopped = Arc::new(AtomicBool::new(false));
+        let conns: Arc<Mutex<HashMap<u64, TcpStream>>> = Arc::default();
+        let (stop, registry) = (Arc::clone(&stopped), Arc::clone(&conns));
         let thread = std::thread::spawn(move || {
-            for request in srv.incoming_requests() {
-                let response = Self::respond(&root, request.url());
-                // The browser may have gone away mid-response; nothing to do about it.
-                let _ = request.respond(response);
+            // The listener lives in this thread: it closes when the loop ends.
+            for (n, stream) in (0u64..).zip(listener.incoming()) {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let Ok(clone) = stream.try_clone() else {
+                    continue;
+                };
+                registry
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(n, clone);
+                let guard = Registered(Arc::clone(&registry), n);
+                let (root, stop) = (root.clone(), Arc::clone(&stop));
+                std::thread::spawn(move || {
+                    let _guard = guard;
+                    // The browser may go away mid-request or mid-response; nothing to do then.
+                    let _ = Self::serve_connection(stream, &root, &stop);
+                });
             }
         });
         StaticServer {
-            server,
             addr,
+            stopped,
+            conns,
             thread: Some(thread),
         }
     }
 
-    fn respond(root: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-        let header = |k: &str, v: &str| {
-            tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
-        };
+    /// Answers the requests of one connection until it closes (or the server stops).
+    fn serve_connection(stream: TcpStream, root: &Path, stop: &AtomicBool) -> std::io::Result<()> {
+        stream.set_read_timeout(Some(Duration::from_secs(120)))?;
+        stream.set_nodelay(true)?;
+        let mut reader = BufReader::new(stream.try_clone()?);
+        let mut writer = stream;
+        loop {
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line)? == 0 {
+                return Ok(());
+            }
+            let (mut body_len, mut close) = (0u64, false);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line)? == 0 {
+                    return Ok(());
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        body_len = value.trim().parse().unwrap_or(0);
+                    } else if name.eq_ignore_ascii_case("connection") {
+                        close = value.to_ascii_lowercase().contains("close");
+                    }
+                }
+            }
+            std::io::copy(&mut (&mut reader).take(body_len), &mut std::io::sink())?;
+            if stop.load(Ordering::SeqCst) {
+                // Taken down: drop the connection without an answer.
+                return Ok(());
+            }
+            let mut parts = request_line.split_whitespace();
+            let method = parts.next().unwrap_or("");
+            let target = parts.next().unwrap_or("/");
+            let (status, content_type, body) = Self::respond(root, target);
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+                 Cache-Control: no-store\r\n{}\r\n",
+                body.len(),
+                if close { "Connection: close\r\n" } else { "" }
+            );
+            // One write per response: a separate small write for the head would meet Nagle's
+            // algorithm and the client's delayed ACK (tens of milliseconds per response).
+            let mut response = head.into_bytes();
+            if method != "HEAD" {
+                response.extend_from_slice(&body);
+            }
+            writer.write_all(&response)?;
+            if close {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Status line, content type and body for a request target.
+    fn respond(root: &Path, url: &str) -> (&'static str, &'static str, Vec<u8>) {
         let path = url.split(['?', '#']).next().unwrap_or("/");
         if path == BLANK_PAGE {
-            return tiny_http::Response::from_data(b"<!doctype html><title>blank</title>".to_vec())
-                .with_header(header("Content-Type", "text/html; charset=utf-8"));
+            return (
+                "200 OK",
+                "text/html; charset=utf-8",
+                b"<!doctype html><title>blank</title>".to_vec(),
+            );
         }
         let rel = path.trim_start_matches('/');
         let rel = if rel.is_empty() || rel.ends_with('/') {
@@ -226,26 +320,41 @@ impl StaticServer {
         let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
         let file = root.join(rel);
         match fs::read(&file) {
-            Ok(bytes) if safe => tiny_http::Response::from_data(bytes)
-                .with_header(header("Content-Type", content_type(&file)))
-                .with_header(header("Cache-Control", "no-store")),
-            _ => tiny_http::Response::from_data(format!("not found: {path}").into_bytes())
-                .with_status_code(404)
-                .with_header(header("Content-Type", "text/plain; charset=utf-8")),
+            Ok(bytes) if safe => ("200 OK", content_type(&file), bytes),
+            _ => (
+                "404 Not Found",
+                "text/plain; charset=utf-8",
+                format!("not found: {path}").into_bytes(),
+            ),
         }
     }
 
     fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// Closes the listening socket and cuts every open connection.
+    fn stop(&mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            // Wake the accept loop so that it sees the flag and drops the listener.
+            let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+            let _ = t.join();
+        }
+        for (_, conn) in self
+            .conns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain()
+        {
+            let _ = conn.shutdown(Shutdown::Both);
+        }
+    }
 }
 
 impl Drop for StaticServer {
     fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        self.stop();
     }
 }
 
@@ -530,9 +639,9 @@ impl App {
         format!("{}{path}", self.base)
     }
 
-    /// Takes the static server down for the rest of the test: it stops serving and its port
-    /// refuses connections (checked here with a fresh TCP connection).
-    pub async fn stop_server(&self) {
+    /// Takes the static server down for the rest of the test: its port refuses connections
+    /// (checked here with a fresh one) and the connections the browser keeps open are cut.
+    pub fn stop_server(&self) {
         let server = self
             .server
             .lock()
@@ -541,14 +650,10 @@ impl App {
             .expect("the static server was already stopped");
         let addr = server.addr;
         drop(server);
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            assert!(
-                Instant::now() < deadline,
-                "{addr} still accepts connections {WAIT:?} after the server was stopped"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        assert!(
+            TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_err(),
+            "{addr} still accepts connections after the server was stopped"
+        );
     }
 
     /// Waits until the browser has finished downloading a file called `name` (no `.crdownload`

@@ -1,0 +1,426 @@
+//! Highlight layout: each block cut into runs with the exact set of covering annotations, built in
+//! full once and then updated only around the spans that changed.
+//!
+//! With thousands of overlapping annotations almost every code point is a run boundary, so the
+//! work of a change must stay proportional to the changed spans, not to the document: unchanged
+//! blocks keep their run lists and unchanged runs keep their [`Cover`] (shared), which lets the
+//! UI skip them by pointer.
+
+use std::rc::Rc;
+
+use super::document::Document;
+use super::segments::segment;
+use super::store::Annotation;
+
+/// Placed annotations sorted by (start, end, id), with a running maximum of ends so that
+/// "which annotations overlap [s, e)" costs O(log n + answers) for the usual spans.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    items: Vec<Rc<Annotation>>,
+    max_end: Vec<usize>,
+}
+
+impl Index {
+    /// Indexes the placed (not orphan) annotations.
+    pub fn new<'a>(annotations: impl IntoIterator<Item = &'a Rc<Annotation>>) -> Index {
+        let mut items: Vec<Rc<Annotation>> = annotations
+            .into_iter()
+            .filter(|a| !a.orphan && a.start < a.end)
+            .cloned()
+            .collect();
+        items.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+        let mut max = 0;
+        let max_end = items
+            .iter()
+            .map(|a| {
+                max = max.max(a.end);
+                max
+            })
+            .collect();
+        Index { items, max_end }
+    }
+
+    /// All indexed annotations in document order.
+    pub fn items(&self) -> &[Rc<Annotation>] {
+        &self.items
+    }
+
+    /// Positions (in document order) of the annotations overlapping `[s, e)`.
+    pub fn overlapping(&self, s: usize, e: usize) -> Vec<usize> {
+        let upto = self.items.partition_point(|a| a.start < e);
+        let mut out = Vec::new();
+        let mut i = upto;
+        while i > 0 {
+            i -= 1;
+            if self.max_end[i] <= s {
+                break;
+            }
+            if self.items[i].end > s {
+                out.push(i);
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// The shortest annotation covering code point `offset` (ties: the one starting last).
+    pub fn shortest_at(&self, offset: usize) -> Option<&Rc<Annotation>> {
+        self.overlapping(offset, offset + 1)
+            .into_iter()
+            .map(|i| &self.items[i])
+            .min_by(|a, b| {
+                (a.len(), std::cmp::Reverse(a.start), &a.id).cmp(&(
+                    b.len(),
+                    std::cmp::Reverse(b.start),
+                    &b.id,
+                ))
+            })
+    }
+}
+
+/// What covers a run: the ids (space-separated, in document order), the innermost annotation
+/// (shortest; it gives the run its colour) and how many there are.
+#[derive(Debug, PartialEq)]
+pub struct Cover {
+    /// Space-separated ids, for `data-annotation-ids`.
+    pub ids: String,
+    /// The shortest covering annotation.
+    pub inner: Rc<Annotation>,
+    /// How many annotations cover the run.
+    pub depth: usize,
+}
+
+/// A run of text: `[start, end)` and what covers it (None: plain text).
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The covering annotations, shared between layouts while unchanged.
+    pub cover: Option<Rc<Cover>>,
+}
+
+impl PartialEq for Run {
+    fn eq(&self, other: &Self) -> bool {
+        self.start == other.start
+            && self.end == other.end
+            && match (&self.cover, &other.cover) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a.ids == b.ids,
+                _ => false,
+            }
+    }
+}
+
+/// The runs of every block.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    /// One shared run list per block (same order as the document's blocks).
+    pub blocks: Vec<Rc<[Run]>>,
+}
+
+fn runs_between(index: &Index, s: usize, e: usize) -> Vec<Run> {
+    let over = index.overlapping(s, e);
+    let spans = over.iter().map(|&i| {
+        let a = &index.items[i];
+        (a.start, a.end, i)
+    });
+    segment(s, e, spans)
+        .into_iter()
+        .map(|seg| {
+            let cover = (!seg.keys.is_empty()).then(|| {
+                let inner = seg
+                    .keys
+                    .iter()
+                    .map(|&k| &index.items[k])
+                    .min_by_key(|a| (a.len(), std::cmp::Reverse(a.start)))
+                    .expect("non-empty")
+                    .clone();
+                let mut ids = String::with_capacity(seg.keys.len() * 37);
+                for (n, &k) in seg.keys.iter().enumerate() {
+                    if n > 0 {
+                        ids.push(' ');
+                    }
+                    ids.push_str(&index.items[k].id);
+                }
+                Rc::new(Cover {
+                    ids,
+                    inner,
+                    depth: seg.keys.len(),
+                })
+            });
+            Run {
+                start: seg.start,
+                end: seg.end,
+                cover,
+            }
+        })
+        .collect()
+}
+
+/// Joins adjacent runs that ended up with the same cover (a removed boundary), as a full
+/// layout would have made them.
+fn coalesce(runs: Vec<Run>) -> Vec<Run> {
+    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
+    for r in runs {
+        if let Some(last) = out.last_mut() {
+            let same = match (&last.cover, &r.cover) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.ids == b.ids,
+                _ => false,
+            };
+            if same && last.end == r.start {
+                last.end = r.end;
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// Merges overlapping or touching spans into sorted disjoint ones.
+fn merge_spans(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.retain(|(s, e)| s < e);
+    spans.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+impl Layout {
+    /// Lays out every block from scratch.
+    pub fn full(doc: &Document, index: &Index) -> Layout {
+        Layout {
+            blocks: doc
+                .blocks
+                .iter()
+                .map(|b| runs_between(index, b.start, b.end).into())
+                .collect(),
+        }
+    }
+
+    /// Lays out again only where `changed` spans (old and new places of every annotation that
+    /// was added, removed or changed) touch; everything else is shared with `self`.
+    pub fn update(&self, doc: &Document, index: &Index, changed: Vec<(usize, usize)>) -> Layout {
+        if self.blocks.len() != doc.blocks.len() {
+            return Layout::full(doc, index);
+        }
+        let changed = merge_spans(changed);
+        if changed.is_empty() {
+            return self.clone();
+        }
+        let blocks = doc
+            .blocks
+            .iter()
+            .zip(&self.blocks)
+            .map(|(b, old)| {
+                let first = changed.partition_point(|&(_, e)| e <= b.start);
+                let touching: Vec<(usize, usize)> = changed[first..]
+                    .iter()
+                    .take_while(|&&(s, _)| s < b.end)
+                    .map(|&(s, e)| (s.max(b.start), e.min(b.end)))
+                    .collect();
+                if touching.is_empty() {
+                    return Rc::clone(old);
+                }
+                let mut runs: Vec<Run> = Vec::with_capacity(old.len() + 8);
+                let mut i = 0;
+                for (s, e) in touching {
+                    // Widen to whole old runs, so kept runs are never cut.
+                    while i < old.len() && old[i].end <= s {
+                        runs.push(old[i].clone());
+                        i += 1;
+                    }
+                    let from = old.get(i).map_or(s, |r| r.start.min(s));
+                    let mut to = e;
+                    while i < old.len() && old[i].start < e {
+                        to = to.max(old[i].end);
+                        i += 1;
+                    }
+                    // A widened range may reach into the next changed span: runs_between
+                    // recomputes it all, and the loop goes on after it.
+                    let from = runs.last().map_or(from, |r: &Run| from.max(r.end));
+                    if from < to {
+                        runs.extend(runs_between(index, from, to));
+                    }
+                }
+                runs.extend(old[i..].iter().cloned());
+                coalesce(runs).into()
+            })
+            .collect();
+        Layout { blocks }
+    }
+}
+
+/// The spans whose layout must change between two versions of the annotations: for every id
+/// whose shared pointer differs (added, removed or edited), its old and new span.
+pub fn changed_spans<'a>(
+    old: impl IntoIterator<Item = (&'a String, &'a Rc<Annotation>)>,
+    new: impl IntoIterator<Item = (&'a String, &'a Rc<Annotation>)>,
+) -> Vec<(usize, usize)> {
+    let mut old = old.into_iter().peekable();
+    let mut new = new.into_iter().peekable();
+    let mut out = Vec::new();
+    let mut push = |a: &Annotation| {
+        if !a.orphan {
+            out.push((a.start, a.end));
+        }
+    };
+    loop {
+        match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some((ko, vo)), Some((kn, vn))) if ko == kn => {
+                if !Rc::ptr_eq(vo, vn) {
+                    push(vo);
+                    push(vn);
+                }
+                old.next();
+                new.next();
+            }
+            (Some((ko, vo)), Some((kn, _))) if ko < kn => {
+                push(vo);
+                old.next();
+            }
+            (Some(_), Some((_, vn))) | (None, Some((_, vn))) => {
+                push(vn);
+                new.next();
+            }
+            (Some((_, vo)), None) => {
+                push(vo);
+                old.next();
+            }
+        }
+    }
+    out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn ann(id: usize, start: usize, end: usize) -> Rc<Annotation> {
+        Rc::new(Annotation {
+            id: format!("id{id:03}"),
+            start,
+            end,
+            quote: String::new(),
+            tags: vec![],
+            note: String::new(),
+            created: 0,
+            modified: 0,
+            creator: None,
+            history: vec![],
+            orphan: false,
+            conflict_of: None,
+        })
+    }
+
+    fn flat(l: &Layout) -> Vec<(usize, usize, Option<String>)> {
+        l.blocks
+            .iter()
+            .flat_map(|b| {
+                b.iter()
+                    .map(|r| (r.start, r.end, r.cover.as_ref().map(|c| c.ids.clone())))
+            })
+            .collect()
+    }
+
+    fn doc() -> Document {
+        Document::parse_plain(&"Alpha beta gamma delta “epsilon” zeta 🌍 eta theta.\n\n".repeat(4))
+    }
+
+    #[test]
+    fn overlapping_finds_exactly_the_overlaps() {
+        let items: Vec<Rc<Annotation>> =
+            vec![ann(1, 0, 100), ann(2, 5, 6), ann(3, 10, 20), ann(4, 30, 40)];
+        let idx = Index::new(&items);
+        let ids = |s, e| -> Vec<String> {
+            idx.overlapping(s, e)
+                .iter()
+                .map(|&i| idx.items()[i].id.clone())
+                .collect()
+        };
+        assert_eq!(ids(12, 13), ["id001", "id003"]);
+        assert_eq!(ids(6, 10), ["id001"]);
+        assert_eq!(ids(100, 200), Vec::<String>::new());
+        assert_eq!(idx.shortest_at(15).unwrap().id, "id003");
+    }
+
+    proptest! {
+        #[test]
+        fn incremental_layout_equals_full_layout(
+            before in proptest::collection::vec((0usize..200, 1usize..60), 0..30),
+            edits in proptest::collection::vec((0u8..3, 0usize..40, 0usize..200, 1usize..60), 1..8),
+        ) {
+            let d = doc();
+            let mut map: BTreeMap<String, Rc<Annotation>> = BTreeMap::new();
+            for (i, &(s, l)) in before.iter().enumerate() {
+                let a = ann(i, s, (s + l).min(d.len));
+                if a.start < a.end { map.insert(a.id.clone(), a); }
+            }
+            let mut layout = Layout::full(&d, &Index::new(map.values()));
+            prop_assert_eq!(flat(&layout), flat(&Layout::full(&d, &Index::new(map.values()))));
+            for (n, &(kind, pick, s, l)) in edits.iter().enumerate() {
+                let old = map.clone();
+                let keys: Vec<String> = map.keys().cloned().collect();
+                match kind {
+                    0 => { let a = ann(1000 + n, s, (s + l).min(d.len)); if a.start < a.end { map.insert(a.id.clone(), a); } }
+                    1 if !keys.is_empty() => { map.remove(&keys[pick % keys.len()]); }
+                    _ if !keys.is_empty() => {
+                        let k = &keys[pick % keys.len()];
+                        let mut a = (*map[k]).clone();
+                        a.start = s.min(d.len - 1);
+                        a.end = (a.start + l).min(d.len);
+                        map.insert(k.clone(), Rc::new(a));
+                    }
+                    _ => {}
+                }
+                let changed = changed_spans(old.iter(), map.iter());
+                let index = Index::new(map.values());
+                let next = layout.update(&d, &index, changed);
+                let full = Layout::full(&d, &index);
+                prop_assert_eq!(flat(&next), flat(&full));
+                // Blocks the edit did not touch are shared, not rebuilt.
+                layout = next;
+            }
+        }
+    }
+
+    #[test]
+    fn untouched_blocks_and_runs_are_shared() {
+        let d = doc();
+        let mut map: BTreeMap<String, Rc<Annotation>> = BTreeMap::new();
+        for (i, (s, e)) in [(2, 30), (10, 12), (60, 90)].into_iter().enumerate() {
+            let a = ann(i, s, e);
+            map.insert(a.id.clone(), a);
+        }
+        let l1 = Layout::full(&d, &Index::new(map.values()));
+        let old = map.clone();
+        let a = ann(9, 20, 25);
+        map.insert(a.id.clone(), a);
+        let l2 = l1.update(
+            &d,
+            &Index::new(map.values()),
+            changed_spans(old.iter(), map.iter()),
+        );
+        assert!(
+            Rc::ptr_eq(&l1.blocks[1], &l2.blocks[1]),
+            "block 2 untouched"
+        );
+        let kept = l2.blocks[0].iter().find(|r| r.start == 10).unwrap();
+        let before = l1.blocks[0].iter().find(|r| r.start == 10).unwrap();
+        assert!(Rc::ptr_eq(
+            kept.cover.as_ref().unwrap(),
+            before.cover.as_ref().unwrap()
+        ));
+    }
+}
