@@ -11,7 +11,7 @@ use super::state::{AppContext, Msg, Pending, Place};
 use crate::core::document::{BlockKind, Document, Inline, Styled};
 use crate::core::layout::{changed_spans, Cover, Index, Layout, Run};
 use crate::core::store::{Annotation, Store};
-use crate::core::tags::{parse_hex_color, Tag, TagKind};
+use crate::core::tags::{parse_hex_color, shade, Tag, TagKind};
 use crate::web::selection;
 
 /// Colour of a highlight that has no tag yet.
@@ -66,7 +66,7 @@ impl PartialEq for ArticleViewProps {
 }
 
 /// Colour, underline class and overlap classes of a highlight, from its innermost annotation.
-fn mark_look(a: &Annotation, tags: &[Tag]) -> (String, &'static str) {
+fn mark_look(a: &Annotation, depth: usize, tags: &[Tag]) -> (String, &'static str) {
     let tag = |id: &String| tags.iter().find(|t| &t.id == id);
     let color = a
         .tags
@@ -87,7 +87,7 @@ fn mark_look(a: &Annotation, tags: &[Tag]) -> (String, &'static str) {
         _ if a.tags.is_empty() => "u-none",
         _ => "u-theme",
     };
-    (format!("--hl:{color}"), underline)
+    (format!("--hl:{}", shade(color, depth)), underline)
 }
 
 /// The class list for a combination of inline styles (bit 0 em, 1 strong, 2 code).
@@ -150,7 +150,7 @@ fn run_view(p: &RunViewProps) -> Html {
             html! { <span data-s={p.start.to_string()} class={inline}>{ p.text.clone() }</span> }
         }
         Some(c) => {
-            let (style, underline) = mark_look(&c.inner, &p.tags);
+            let (style, underline) = mark_look(&c.inner, c.depth, &p.tags);
             let class = classes!(
                 "hl",
                 underline,

@@ -32,13 +32,22 @@ fn first_mark(id: &str) -> Option<web_sys::Element> {
         })
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct ItemProps {
-    annotation: Annotation,
+    annotation: Rc<Annotation>,
     tags: ByPtr<Vec<Tag>>,
     selected: bool,
     paragraph: Option<u32>,
     dispatcher: UseReducerDispatcher<AppState>,
+}
+
+impl PartialEq for ItemProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.annotation, &other.annotation)
+            && self.tags == other.tags
+            && self.selected == other.selected
+            && self.paragraph == other.paragraph
+    }
 }
 
 /// One annotation: quote (click to go to it), tag chips, add-tag menu, note, delete.
@@ -97,29 +106,6 @@ fn annotation_item(props: &ItemProps) -> Html {
             }
         })
         .collect();
-    let onadd = {
-        let d = d.clone();
-        let id = a.id.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let tag = select.value();
-            select.set_value("");
-            if !tag.is_empty() {
-                d.dispatch(Msg::Do(Action::ToggleTag {
-                    id: id.clone(),
-                    tag,
-                    at: clock::now(),
-                }));
-            }
-        })
-    };
-    let options: Html = props
-        .tags
-        .0
-        .iter()
-        .filter(|t| !a.tags.contains(&t.id))
-        .map(|t| html! { <option value={t.id.clone()}>{ t.label.clone() }</option> })
-        .collect();
     let onnote = {
         let d = d.clone();
         let id = a.id.clone();
@@ -156,23 +142,67 @@ fn annotation_item(props: &ItemProps) -> Html {
             if a.orphan {
                 <p class="orphan-note">{ "Not found in this text" }</p>
             }
-            <button type="button" class="go" onclick={ongo} disabled={a.orphan}
+            <button type="button" class="go" onclick={ongo.clone()} disabled={a.orphan}
                 aria-label={format!("Go to {where_}“{}”", short_quote(&a.quote, 60))}>
                 <span class="where">{ where_.clone() }</span>
                 <q>{ short_quote(&a.quote, 160) }</q>
             </button>
             <ul class="chips" aria-label="Tags">{ chips }</ul>
             <div class="item-tools">
-                <select aria-label="Add tag" onchange={onadd}>
-                    <option value="" selected=true>{ "+ Add tag…" }</option>
-                    { options }
-                </select>
+                if !a.orphan {
+                    <button type="button" class="tags-button" onclick={ongo.clone()}
+                        aria-label={format!("Edit tags of “{}”", short_quote(&a.quote, 40))}>{ "Tags…" }</button>
+                }
                 <button type="button" class="danger" aria-label="Delete annotation" onclick={ondelete}>{ "Delete" }</button>
             </div>
             <textarea aria-label="Note" rows="2" placeholder="Note…" value={a.note.clone()} onchange={onnote} />
         </li>
     }
 }
+
+#[derive(Properties)]
+struct ListGroupProps {
+    items: Rc<[Rc<Annotation>]>,
+    tags: ByPtr<Vec<Tag>>,
+    selected: Option<String>,
+    doc: Rc<crate::core::document::Document>,
+    dispatcher: UseReducerDispatcher<AppState>,
+}
+
+impl PartialEq for ListGroupProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.items.len() == o.items.len()
+            && self
+                .items
+                .iter()
+                .zip(o.items.iter())
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+            && self.tags == o.tags
+            && self.selected == o.selected
+            && Rc::ptr_eq(&self.doc, &o.doc)
+    }
+}
+
+/// The list items of one document block (a fragment: the items stay direct children of the list).
+#[function_component(ListGroup)]
+fn list_group(p: &ListGroupProps) -> Html {
+    p.items
+        .iter()
+        .map(|a| {
+            html! {
+                <AnnotationItem key={a.id.as_str()} annotation={Rc::clone(a)} tags={p.tags.clone()}
+                    selected={p.selected.as_deref() == Some(a.id.as_str())}
+                    paragraph={p.doc.paragraph_number_at(a.start)}
+                    dispatcher={p.dispatcher.clone()} />
+            }
+        })
+        .collect()
+}
+
+/// List items rendered at once; the rest follow, [`MORE_ITEMS`] per frame.
+const FIRST_ITEMS: usize = 200;
+/// List items added per frame while a long list fills in.
+const MORE_ITEMS: usize = 800;
 
 /// Properties of [`SidePanel`].
 #[derive(Properties, PartialEq)]
@@ -182,17 +212,42 @@ pub struct SidePanelProps {}
 #[function_component(SidePanel)]
 pub fn side_panel(_: &SidePanelProps) -> Html {
     let state = use_context::<super::state::AppContext>().expect("app context");
-    let tags = use_memo(ByPtr(Rc::clone(&state.store)), |s| s.0.tags());
-    let all = state.store.in_document_order();
-    let count = |tag: &str| {
-        all.iter()
-            .filter(|a| a.tags.iter().any(|t| t == tag))
-            .count()
+    let tags = {
+        let store = state.store.clone();
+        use_memo(state.store.custom_tags().to_vec(), move |_| store.tags())
     };
+    // Annotations in document order and the per-tag counts, once per store version.
+    let all: Rc<Vec<Rc<Annotation>>> = use_memo(ByPtr(Rc::clone(&state.store)), |s| {
+        let mut v: Vec<Rc<Annotation>> = s.0.shared().filter(|a| !a.orphan).cloned().collect();
+        v.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+        v
+    });
+    let counts: Rc<std::collections::HashMap<String, usize>> =
+        use_memo(ByPtr(all.clone()), |all| {
+            let mut m = std::collections::HashMap::new();
+            for a in all.0.iter() {
+                for t in &a.tags {
+                    *m.entry(t.clone()).or_insert(0) += 1;
+                }
+            }
+            m
+        });
+    // A long list is filled in over a few frames, so the document paints first.
+    let limit = use_state(|| FIRST_ITEMS);
+    {
+        let limit = limit.clone();
+        let total = all.len();
+        use_effect_with((*limit, total), move |&(shown, total)| {
+            let timer = (shown < total).then(|| {
+                gloo::timers::callback::Timeout::new(0, move || limit.set(shown + MORE_ITEMS))
+            });
+            move || drop(timer)
+        });
+    }
     let filter_buttons: Html = tags
         .iter()
         .filter_map(|t| {
-            let n = count(&t.id);
+            let n = counts.get(&t.id).copied().unwrap_or(0);
             if n == 0 && t.kind == TagKind::Theme {
                 return None;
             }
@@ -214,29 +269,45 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
             })
         })
         .collect();
-    let shown: Vec<&Annotation> = all
+    let shown: Vec<&Rc<Annotation>> = all
         .iter()
-        .copied()
         .filter(|a| state.filter.as_ref().is_none_or(|f| a.tags.contains(f)))
         .collect();
     let tags_ptr = ByPtr(Rc::clone(&tags));
-    let items: Html = shown
-        .iter()
-        .map(|a| {
-            html! {
-                <AnnotationItem key={a.id.clone()} annotation={(*a).clone()} tags={tags_ptr.clone()}
-                    selected={state.selected.as_deref() == Some(a.id.as_str())}
-                    paragraph={state.doc.paragraph_number_at(a.start)}
-                    dispatcher={state.dispatcher()} />
-            }
-        })
-        .collect();
-    let orphan_list = state.store.orphans();
+    // Items go in groups (one per document block) that re-render only when their own
+    // annotations change, so one new annotation does not rebuild 10,000 list items.
+    let mut groups: Vec<Html> = Vec::new();
+    let mut rest = *limit;
+    let mut i = 0;
+    while i < shown.len() && rest > 0 {
+        let block = state.doc.block_at(shown[i].start).unwrap_or(0);
+        let mut j = i;
+        while j < shown.len()
+            && j - i < rest
+            && state.doc.block_at(shown[j].start).unwrap_or(0) == block
+        {
+            j += 1;
+        }
+        let items: Rc<[Rc<Annotation>]> = shown[i..j].iter().map(|a| Rc::clone(a)).collect();
+        let selected = state
+            .selected
+            .clone()
+            .filter(|id| items.iter().any(|a| &a.id == id));
+        groups.push(html! {
+            <ListGroup key={block} {items} tags={tags_ptr.clone()} {selected}
+                doc={Rc::clone(&state.doc)} dispatcher={state.dispatcher()} />
+        });
+        rest -= j - i;
+        i = j;
+    }
+    let items: Html = groups.into_iter().collect();
+    let orphan_list: Vec<Rc<Annotation>> =
+        state.store.shared().filter(|a| a.orphan).cloned().collect();
     let orphans: Html = orphan_list
         .iter()
         .map(|a| {
             html! {
-                <AnnotationItem key={a.id.clone()} annotation={(*a).clone()} tags={ByPtr(Rc::clone(&tags))}
+                <AnnotationItem key={a.id.as_str()} annotation={Rc::clone(a)} tags={ByPtr(Rc::clone(&tags))}
                     selected=false paragraph={None::<u32>} dispatcher={state.dispatcher()} />
             }
         })

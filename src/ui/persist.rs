@@ -44,15 +44,61 @@ pub fn startup() -> AppState {
     AppState::with(Rc::new(doc), library, name)
 }
 
-/// Keeps localStorage and the state in step: on every revision (and once at start) it reads
-/// what is stored, takes in anything it has not seen, and then writes the union, so a save
-/// never overwrites another tab's work. A `storage` listener merges other tabs' saves.
+/// How long after the last change a save waits, so that a burst of changes (and the serialising
+/// of thousands of annotations) costs one save, off the frame that shows the change.
+const SAVE_DELAY_MS: u32 = 250;
+
+/// Keeps localStorage and the state in step: at start (at once) and after changes (debounced,
+/// and at once when the page is hidden or closed) it reads what is stored, takes in anything
+/// it has not seen, and then writes the union, so a save never overwrites another tab's work.
+/// A `storage` listener merges other tabs' saves.
 #[hook]
 pub fn use_persistence(state: AppContext) {
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+    let dirty = use_mut_ref(|| false);
     {
         let state = state.clone();
-        use_effect_with((state.doc.id.clone(), state.store.revision()), move |_| {
-            sync(&state)
+        let dirty = dirty.clone();
+        use_effect_with(
+            (state.doc.id.clone(), state.store.revision()),
+            move |&(_, revision)| {
+                let timer = if revision == 0 {
+                    sync(&state);
+                    None
+                } else {
+                    *dirty.borrow_mut() = true;
+                    Some(gloo::timers::callback::Timeout::new(
+                        SAVE_DELAY_MS,
+                        move || {
+                            *dirty.borrow_mut() = false;
+                            sync(&state);
+                        },
+                    ))
+                };
+                move || drop(timer)
+            },
+        );
+    }
+    {
+        // Leaving the page (or hiding it) saves what is pending right away.
+        let latest = latest.clone();
+        let dirty = dirty.clone();
+        use_effect_with((), move |_| {
+            let flush = move |_: &web_sys::Event| {
+                if std::mem::take(&mut *dirty.borrow_mut()) {
+                    sync(&latest.borrow());
+                }
+            };
+            let flush = std::rc::Rc::new(flush);
+            let f1 = flush.clone();
+            let hide = EventListener::new(&gloo::utils::window(), "pagehide", move |e| f1(e));
+            let vis = EventListener::new(&gloo::utils::document(), "visibilitychange", move |e| {
+                if gloo::utils::document().visibility_state() == web_sys::VisibilityState::Hidden {
+                    flush(e);
+                }
+            });
+            move || drop((hide, vis))
         });
     }
     {

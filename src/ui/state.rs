@@ -41,7 +41,7 @@ pub struct Pending {
 }
 
 /// Everything the UI shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct AppState {
     /// The open document.
     pub doc: Rc<Document>,
@@ -73,6 +73,28 @@ pub struct AppState {
     pub report: bool,
     /// The document removed last, for its Undo.
     pub removed: Option<Rc<Removed>>,
+}
+
+/// Compared by identity for the large shared parts: the context compares states on every
+/// render, and a deep comparison of 10,000 annotations there would cost more than the change.
+impl PartialEq for AppState {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &o.doc)
+            && Rc::ptr_eq(&self.store, &o.store)
+            && Rc::ptr_eq(&self.library, &o.library)
+            && self.selected == o.selected
+            && self.pending == o.pending
+            && self.picker == o.picker
+            && self.filter == o.filter
+            && self.status == o.status
+            && self.alert == o.alert
+            && self.save_failed == o.save_failed
+            && self.import.as_ref().map(Rc::as_ptr) == o.import.as_ref().map(Rc::as_ptr)
+            && self.update_ready == o.update_ready
+            && self.name == o.name
+            && self.report == o.report
+            && self.removed == o.removed
+    }
 }
 
 /// A document removed from the library, kept for Undo until the next removal.
