@@ -8,6 +8,7 @@ use r2p_annotator::core::layout::{Index, Layout};
 use r2p_annotator::core::store::Annotation;
 use r2p_annotator::core::tags::default_tags;
 use r2p_annotator::ui::{ArticleView, ArticleViewProps};
+use r2p_annotator::web::paint::IdTable;
 use r2p_annotator::web::selection;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -38,10 +39,13 @@ async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
     let host = gloo::utils::document().create_element("div").unwrap();
     gloo::utils::body().append_child(&host).unwrap();
     let shared: Vec<Rc<Annotation>> = annotations.into_iter().map(Rc::new).collect();
-    let layout = Rc::new(Layout::full(&doc, &Index::new(&shared)));
+    let index = Index::new(&shared);
+    let layout = Rc::new(Layout::full(&doc, &index));
+    let ids = Rc::new(IdTable::new(index.items()));
     let props = ArticleViewProps {
         doc,
         layout,
+        ids,
         tags: Rc::new(default_tags()),
         selected: None,
         onselect: Default::default(),

@@ -78,12 +78,14 @@ impl Index {
     }
 }
 
-/// What covers a run: the ids (space-separated, in document order), the innermost annotation
-/// (shortest; it gives the run its colour) and how many there are.
-#[derive(Debug, PartialEq)]
+/// What covers a run: the annotations (in document order), the innermost one (shortest; it
+/// gives the run its colour) and how many there are.
+#[derive(Debug)]
 pub struct Cover {
-    /// Space-separated ids, for `data-annotation-ids`.
-    pub ids: String,
+    /// The covering annotations, in document order. Kept as pointers, not as one joined
+    /// string: at 10,000 overlapping annotations the joined ids of every run add up to tens of
+    /// megabytes, which the browser glue builds on its side from a table of ids instead.
+    pub members: Vec<Rc<Annotation>>,
     /// The shortest covering annotation.
     pub inner: Rc<Annotation>,
     /// How many annotations cover the run.
@@ -101,13 +103,43 @@ pub struct Run {
     pub cover: Option<Rc<Cover>>,
 }
 
+impl Cover {
+    /// The ids, space-separated, as `data-annotation-ids` lists them.
+    pub fn ids(&self) -> String {
+        let mut ids = String::with_capacity(self.members.len() * 37);
+        for (n, a) in self.members.iter().enumerate() {
+            if n > 0 {
+                ids.push(' ');
+            }
+            ids.push_str(&a.id);
+        }
+        ids
+    }
+
+    /// Same annotations (by pointer), in the same order.
+    pub fn same_members(&self, other: &Cover) -> bool {
+        self.members.len() == other.members.len()
+            && self
+                .members
+                .iter()
+                .zip(&other.members)
+                .all(|(a, b)| Rc::ptr_eq(a, b))
+    }
+}
+
+impl PartialEq for Cover {
+    fn eq(&self, other: &Self) -> bool {
+        self.same_members(other)
+    }
+}
+
 impl PartialEq for Run {
     fn eq(&self, other: &Self) -> bool {
         self.start == other.start
             && self.end == other.end
             && match (&self.cover, &other.cover) {
                 (None, None) => true,
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a.ids == b.ids,
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a.same_members(b),
                 _ => false,
             }
     }
@@ -137,15 +169,8 @@ fn runs_between(index: &Index, s: usize, e: usize) -> Vec<Run> {
                     .min_by_key(|a| (a.len(), std::cmp::Reverse(a.start)))
                     .expect("non-empty")
                     .clone();
-                let mut ids = String::with_capacity(seg.keys.len() * 37);
-                for (n, &k) in seg.keys.iter().enumerate() {
-                    if n > 0 {
-                        ids.push(' ');
-                    }
-                    ids.push_str(&index.items[k].id);
-                }
                 Rc::new(Cover {
-                    ids,
+                    members: seg.keys.iter().map(|&k| index.items[k].clone()).collect(),
                     inner,
                     depth: seg.keys.len(),
                 })
@@ -167,7 +192,7 @@ fn coalesce(runs: Vec<Run>) -> Vec<Run> {
         if let Some(last) = out.last_mut() {
             let same = match (&last.cover, &r.cover) {
                 (None, None) => true,
-                (Some(a), Some(b)) => a.ids == b.ids,
+                (Some(a), Some(b)) => a.same_members(b),
                 _ => false,
             };
             if same && last.end == r.start {
@@ -329,7 +354,7 @@ mod tests {
             .iter()
             .flat_map(|b| {
                 b.iter()
-                    .map(|r| (r.start, r.end, r.cover.as_ref().map(|c| c.ids.clone())))
+                    .map(|r| (r.start, r.end, r.cover.as_ref().map(|c| c.ids())))
             })
             .collect()
     }

@@ -8,10 +8,12 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::state::{AppContext, Msg, Pending, Place};
+use super::ByPtr;
 use crate::core::document::{BlockKind, Document, Inline, Styled};
 use crate::core::layout::{changed_spans, Cover, Index, Layout, Run};
 use crate::core::store::{Annotation, Store};
 use crate::core::tags::{parse_hex_color, shade, Tag, TagKind};
+use crate::web::paint::IdTable;
 use crate::web::selection;
 
 /// Colour of a highlight that has no tag yet.
@@ -45,6 +47,8 @@ pub struct ArticleViewProps {
     pub doc: Rc<Document>,
     /// Its highlight layout (runs per block).
     pub layout: Rc<Layout>,
+    /// Id handles for the layout's annotations (the glue writes `data-annotation-ids`).
+    pub ids: Rc<IdTable>,
     /// All tags (for colours and underline styles).
     pub tags: Rc<Vec<Tag>>,
     /// The span of the selected annotation, outlined.
@@ -115,6 +119,16 @@ fn inline_bits(styles: &[Styled], at: usize) -> usize {
         })
 }
 
+/// A cover compared by identity, as an effect dependency.
+#[derive(Clone)]
+struct CoverKey(Rc<Cover>);
+
+impl PartialEq for CoverKey {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[derive(Properties, Clone)]
 struct RunViewProps {
     start: usize,
@@ -123,6 +137,8 @@ struct RunViewProps {
     tags: Rc<Vec<Tag>>,
     selected: bool,
     inline: &'static str,
+    /// Id handles of the current layout (not compared: only used when the cover changes).
+    ids: Rc<IdTable>,
 }
 
 impl PartialEq for RunViewProps {
@@ -144,6 +160,17 @@ impl PartialEq for RunViewProps {
 /// own cover (by pointer), text or selection changes.
 #[function_component(RunView)]
 fn run_view(p: &RunViewProps) -> Html {
+    let mark = use_node_ref();
+    {
+        // The ids are written by the glue (from its table), after the element exists.
+        let mark = mark.clone();
+        let table = p.ids.clone();
+        use_effect_with(p.cover.clone().map(CoverKey), move |cover| {
+            if let (Some(c), Some(el)) = (cover, mark.cast::<web_sys::Element>()) {
+                table.set_ids(&el, &c.0.members);
+            }
+        });
+    }
     let inline = (!p.inline.is_empty()).then_some(p.inline);
     match &p.cover {
         None => {
@@ -160,7 +187,7 @@ fn run_view(p: &RunViewProps) -> Html {
                 inline
             );
             html! {
-                <mark data-s={p.start.to_string()} data-annotation-ids={c.ids.clone()} {class} {style}>
+                <mark ref={mark} data-s={p.start.to_string()} {class} {style}>
                     { p.text.clone() }
                 </mark>
             }
@@ -176,6 +203,8 @@ struct BlockViewProps {
     tags: Rc<Vec<Tag>>,
     /// The selected annotation's span, only when it touches this block.
     selected: Option<(usize, usize)>,
+    /// Id handles of the current layout (not compared).
+    ids: Rc<IdTable>,
 }
 
 impl PartialEq for BlockViewProps {
@@ -217,7 +246,7 @@ fn block_view(props: &BlockViewProps) -> Html {
             children.push(html! {
                 <RunView key={from} start={from} text={AttrValue::from(text.to_string())}
                     cover={r.cover.clone()} tags={props.tags.clone()} {selected}
-                    inline={INLINE_CLASSES[inline_bits(&block.styles, from)]} />
+                    inline={INLINE_CLASSES[inline_bits(&block.styles, from)]} ids={props.ids.clone()} />
             });
             from = to;
         }
@@ -422,7 +451,8 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             .cloned()
             .unwrap_or_else(|| Rc::from(Vec::new()));
         children.push(html! {
-            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected} />
+            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected}
+                ids={props.ids.clone()} />
         });
     }
     html! {
@@ -444,7 +474,7 @@ pub fn document_view() -> Html {
     // The layout follows the store incrementally: only spans of annotations whose shared
     // pointer changed are laid out again.
     let cache = use_mut_ref(|| None::<(Rc<Document>, Rc<Store>, Rc<Index>, Rc<Layout>)>);
-    let (index_layout, layout) = {
+    let ((index_layout, layout), ids) = {
         let mut cache = cache.borrow_mut();
         let fresh = match cache.as_ref() {
             Some((d, st, _, _)) if Rc::ptr_eq(d, &state.doc) && Rc::ptr_eq(st, &state.store) => {
@@ -466,7 +496,8 @@ pub fn document_view() -> Html {
             *cache = Some((state.doc.clone(), state.store.clone(), index, layout));
         }
         let (_, _, index, layout) = cache.as_ref().expect("just filled");
-        (index.clone(), layout.clone())
+        let ids = use_memo(ByPtr(index.clone()), |index| IdTable::new(index.0.items()));
+        ((index.clone(), layout.clone()), ids)
     };
     // Keyed on the user's themes, not the store: every highlight re-renders when tags change.
     let tags = {
@@ -511,6 +542,6 @@ pub fn document_view() -> Html {
         }
     });
     html! {
-        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {selected} {onselect} />
+        <ArticleView doc={Rc::clone(&state.doc)} {layout} {ids} {tags} {selected} {onselect} />
     }
 }

@@ -2,5 +2,6 @@
 pub mod clock;
 pub mod files;
 pub mod offline;
+pub mod paint;
 pub mod selection;
 pub mod storage;
