@@ -45,8 +45,17 @@ $(cat "$CSS")
 <noscript>R2P Annotator needs JavaScript and WebAssembly.</noscript>
 <script type="module">
 HTML
-  # The glue is an ES module; inlined, its exports become plain declarations.
-  sed -e 's/^export function /function /' -e 's/^export class /class /' -e '/^export {.*};$/d' "$JS"
+  # The glue is an ES module; inlined, its exports become plain declarations, and each of its
+  # imports of a wasm-bindgen snippet (inline_js) is replaced by that snippet's code.
+  strip_exports() { sed -e 's/^export function /function /' -e 's/^export class /class /' -e '/^export {.*};$/d' "$1"; }
+  snippet_import="^import \\{.*\\} from '\\./(snippets/[^']+)';$"
+  while IFS= read -r line; do
+    if [[ $line =~ $snippet_import ]]; then
+      strip_exports "${BASH_REMATCH[1]}"
+    else
+      printf '%s\n' "$line"
+    fi
+  done < <(strip_exports "$JS")
   printf '\nconst wasmBase64 = "'
   base64 -w0 "$WASM"
   cat <<'HTML'
@@ -58,4 +67,8 @@ await __wbg_init({ module_or_path: wasmBytes });
 </html>
 HTML
 } > "$SINGLE"
+if grep -q "^import " "$SINGLE"; then
+  echo "post-build: $SINGLE still imports a module; the single-file edition must inline everything" >&2
+  exit 1
+fi
 echo "post-build: sw.js (${#FILES[@]} files, version $VERSION), $SINGLE ($(wc -c < "$SINGLE") bytes)"
