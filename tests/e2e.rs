@@ -48,20 +48,6 @@ fn tag_id(label: &str) -> String {
         .id
 }
 
-/// The text of all `<mark>`s whose `data-annotation-ids` lists `id`, in document order.
-async fn marked_text(app: &App, id: &str) -> String {
-    app.js(
-        "return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
-         .filter(m => (m.getAttribute('data-annotation-ids') || '').split(/\\s+/).includes(arguments[0]))\
-         .map(m => m.textContent).join('');",
-        vec![json!(id)],
-    )
-    .await
-    .as_str()
-    .unwrap_or("")
-    .to_string()
-}
-
 /// Every `[data-s]` run in the article must start at the code-point offset it names.
 async fn check_run_offsets(app: &App) {
     let bad = app
@@ -116,7 +102,7 @@ fn mouse_drag_tags_pillar_two_and_survives_reload() {
             "the stored quote differs from what the drag selected"
         );
         app.wait_mark_with(&[&id]).await;
-        assert_eq!(marked_text(&app, &id).await, slice(start, end));
+        assert_eq!(app.marked_text(&id).await, slice(start, end));
         app.wait_panel_ids(&[&id]).await;
         check_run_offsets(&app).await;
 
@@ -172,7 +158,7 @@ fn mouse_drag_tags_pillar_two_and_survives_reload() {
         app.reload().await;
         app.wait_mark_with(&[&id]).await;
         app.wait_panel_ids(&[&id]).await;
-        assert_eq!(marked_text(&app, &id).await, slice(start, end));
+        assert_eq!(app.marked_text(&id).await, slice(start, end));
         let after = app.stored_annotations().await;
         assert_eq!(after.len(), 1, "storage after reload: {after:?}");
         check_stored(&after[0], start, end, &["pillar-2"]);
@@ -214,7 +200,7 @@ fn keyboard_only_flow() {
         let ann = app.wait_new_annotation(&[]).await;
         let id = check_stored(&ann, 3, 13, &["pillar-2"]);
         app.wait_mark_with(&[&id]).await;
-        assert_eq!(marked_text(&app, &id).await, slice(3, 13));
+        assert_eq!(app.marked_text(&id).await, slice(3, 13));
         app.wait_panel_ids(&[&id]).await;
         app.screenshot("tagged").await;
     });
@@ -236,8 +222,8 @@ fn overlapping_annotations_stay_reachable() {
 
         app.wait_mark_with(&[&long_id, &short_id]).await;
         app.wait_panel_ids(&[&long_id, &short_id]).await;
-        assert_eq!(marked_text(&app, &long_id).await, slice(long.0, long.1));
-        assert_eq!(marked_text(&app, &short_id).await, slice(short.0, short.1));
+        assert_eq!(app.marked_text(&long_id).await, slice(long.0, long.1));
+        assert_eq!(app.marked_text(&short_id).await, slice(short.0, short.1));
         check_run_offsets(&app).await;
         app.screenshot("overlap").await;
 

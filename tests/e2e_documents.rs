@@ -265,20 +265,6 @@ fn check_ann(ann: &Value, text: &str, (start, end): (usize, usize), tags: &[&str
     ann["id"].as_str().expect("annotation id").to_string()
 }
 
-/// The text of the `<mark>`s that list `id`, in document order.
-async fn marked_text(app: &App, id: &str) -> String {
-    app.js(
-        "return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
-         .filter(m => (m.getAttribute('data-annotation-ids') || '').split(/\\s+/).includes(arguments[0]))\
-         .map(m => m.textContent).join('');",
-        vec![json!(id)],
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
-}
-
 /// Every annotation id any `<mark>` in the article lists.
 async fn mark_ids(app: &App) -> Vec<String> {
     let mut ids: Vec<String> = app.marks().await.into_iter().flatten().collect();
@@ -307,7 +293,7 @@ async fn annotate(
     let ann = wait_new(app, doc, &known).await;
     let id = ann["id"].as_str().expect("id").to_string();
     app.wait_mark_with(&[&id]).await;
-    assert_eq!(marked_text(app, &id).await, selected, "the new mark's text");
+    assert_eq!(app.marked_text(&id).await, selected, "the new mark's text");
     ann
 }
 
@@ -528,7 +514,7 @@ fn markdown_file_renders_and_keeps_rtl_and_cjk_annotations() {
             let arabic_id = check_ann(&ann, LESSON_TEXT, word, &["pillar-1"]);
             assert_eq!(ann["quote"], json!("مسؤولية"));
             app.wait_mark_with(&[&arabic_id]).await;
-            assert_eq!(marked_text(&app, &arabic_id).await, "مسؤولية");
+            assert_eq!(app.marked_text(&arabic_id).await, "مسؤولية");
             app.escape().await;
 
             // Mouse: Chinese with emoji in the middle.
@@ -553,8 +539,8 @@ fn markdown_file_renders_and_keeps_rtl_and_cjk_annotations() {
             wait_text(&app, LESSON_TEXT).await;
             app.wait_mark_with(&[&arabic_id]).await;
             app.wait_mark_with(&[&cjk_id]).await;
-            assert_eq!(marked_text(&app, &arabic_id).await, "مسؤولية");
-            assert_eq!(marked_text(&app, &cjk_id).await, "提供协助🌍🤝团结");
+            assert_eq!(app.marked_text(&arabic_id).await, "مسؤولية");
+            assert_eq!(app.marked_text(&cjk_id).await, "提供协助🌍🤝团结");
             assert_eq!(stored(&app, &id).await.len(), 2);
         }
     });
@@ -647,7 +633,7 @@ fn pasted_text_and_summary_keep_separate_annotations() {
             std::slice::from_ref(&notes_id),
             "marks in the notes"
         );
-        assert_eq!(marked_text(&app, &notes_id).await, "Early warning");
+        assert_eq!(app.marked_text(&notes_id).await, "Early warning");
 
         let notes = stored_ids(&app, &id).await;
         let summ = stored_ids(&app, &document_id()).await;
@@ -887,7 +873,7 @@ fn dropped_document_removed_then_restored_with_its_annotations() {
         open_listed(&app, "Dropped lesson").await;
         wait_text(&app, text).await;
         app.wait_mark_with(&[&ann_id]).await;
-        assert_eq!(marked_text(&app, &ann_id).await, "reports every year");
+        assert_eq!(app.marked_text(&ann_id).await, "reports every year");
         assert_eq!(mark_ids(&app).await, [ann_id], "marks after undo");
         assert_eq!(
             before

@@ -258,20 +258,6 @@ async fn wait_status(app: &App, want: &str) {
     .await;
 }
 
-/// The text of all `<mark>`s listing `id`, in document order.
-async fn marked_text(app: &App, id: &str) -> String {
-    app.js(
-        "return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
-         .filter(m => (m.getAttribute('data-annotation-ids') || '').split(/\\s+/).includes(arguments[0]))\
-         .map(m => m.textContent).join('');",
-        vec![json!(id)],
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_string()
-}
-
 /// The value of the panel's Note textarea for annotation `id`.
 async fn panel_note(app: &App, id: &str) -> Option<String> {
     app.js(
@@ -422,7 +408,7 @@ fn export_then_import_into_a_fresh_profile() {
             let id = text(s, "id");
             app.wait_mark_with(&[&id]).await;
             assert_eq!(
-                marked_text(&app, &id).await,
+                app.marked_text(&id).await,
                 text(s, "quote"),
                 "marked text of {id}"
             );
@@ -613,7 +599,7 @@ fn foreign_recogito_file_anchors_by_quote() {
             .await;
         let mut texts = Vec::new();
         for id in &placed {
-            texts.push(marked_text(&app, id).await);
+            texts.push(app.marked_text(id).await);
         }
         texts.sort();
         let mut want: Vec<String> = quotes.iter().map(|q| q.to_string()).collect();

@@ -6,7 +6,7 @@
 use super::anchor::{Anchorer, Anchoring};
 use super::document::Document;
 use super::store::{Action, Annotation, Store};
-use super::tags::{slug, Tag, CUSTOM_COLORS};
+use super::tags::{initials, slug, Tag, CUSTOM_COLORS};
 use super::w3c::{document_iri, file_tag_to_tag, FileContents, Rejection};
 
 /// What an import would do, in numbers and lists, for the user to confirm.
@@ -107,13 +107,7 @@ fn resolve_tags(
                 });
             let mut tag = file_tag_to_tag(&described, id.clone(), fallback);
             if tag.badge == "•" {
-                let initials: String = label
-                    .split_whitespace()
-                    .filter_map(|w| w.chars().next())
-                    .flat_map(char::to_uppercase)
-                    .take(2)
-                    .collect();
-                tag.badge = format!("{initials}*");
+                tag.badge = format!("{}*", initials(label));
             }
             tag.label = label.clone();
             plan_tags.push(tag);

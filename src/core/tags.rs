@@ -127,6 +127,16 @@ pub enum TagError {
     Duplicate(String),
 }
 
+/// The first letters of a label's first two words, in capitals ("Women, peace" → "WP").
+pub fn initials(label: &str) -> String {
+    label
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .take(2)
+        .collect()
+}
+
 /// Builds a user theme from a typed label; `existing` are all current tags (for uniqueness and colour).
 pub fn new_custom_tag(label: &str, existing: &[Tag]) -> Result<Tag, TagError> {
     let label: String = label.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -150,12 +160,7 @@ pub fn new_custom_tag(label: &str, existing: &[Tag]) -> Result<Tag, TagError> {
     if id == "custom-" || existing.iter().any(|t| t.id == id) {
         id = format!("custom-{}-{}", slug(&label), customs + 1);
     }
-    let badge: String = label
-        .split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .flat_map(char::to_uppercase)
-        .take(2)
-        .collect();
+    let badge = initials(&label);
     Ok(Tag {
         id,
         description: String::new(),

@@ -59,7 +59,12 @@ fn derived_uuid(seed: &str) -> String {
     let h = Sha256::digest(seed.as_bytes());
     let mut b = [0u8; 16];
     b.copy_from_slice(&h[..16]);
-    b[6] = (b[6] & 0x0f) | 0x50;
+    uuid_string(b, 5)
+}
+
+/// Formats 16 bytes as a UUID string of the given version (4: random, 5: name-based).
+pub fn uuid_string(mut b: [u8; 16], version: u8) -> String {
+    b[6] = (b[6] & 0x0f) | (version << 4);
     b[8] = (b[8] & 0x3f) | 0x80;
     let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
     format!(

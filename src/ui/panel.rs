@@ -32,6 +32,23 @@ fn first_mark(id: &str) -> Option<web_sys::Element> {
         })
 }
 
+/// Saves a note when its field is left (`change`), if it differs: one undo step per edit,
+/// not one per keystroke.
+pub(crate) fn note_changed(d: UseReducerDispatcher<AppState>, a: &Annotation) -> Callback<Event> {
+    let id = a.id.clone();
+    let old = a.note.clone();
+    Callback::from(move |e: Event| {
+        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+        if area.value() != old {
+            d.dispatch(Msg::Do(Action::SetNote {
+                id: id.clone(),
+                note: area.value(),
+                at: clock::now(),
+            }));
+        }
+    })
+}
+
 #[derive(Properties)]
 struct ItemProps {
     annotation: Rc<Annotation>,
@@ -106,21 +123,7 @@ fn annotation_item(props: &ItemProps) -> Html {
             }
         })
         .collect();
-    let onnote = {
-        let d = d.clone();
-        let id = a.id.clone();
-        let old = a.note.clone();
-        Callback::from(move |e: Event| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            if area.value() != old {
-                d.dispatch(Msg::Do(Action::SetNote {
-                    id: id.clone(),
-                    note: area.value(),
-                    at: clock::now(),
-                }));
-            }
-        })
-    };
+    let onnote = note_changed(d.clone(), a);
     let ondelete = {
         let id = a.id.clone();
         Callback::from(move |_: MouseEvent| {

@@ -139,21 +139,7 @@ pub fn tag_picker() -> Html {
 
     let edit = target.map(|a| {
         let id = a.id.clone();
-        let onchange = {
-            let state = state.clone();
-            let id = id.clone();
-            let old = a.note.clone();
-            Callback::from(move |e: Event| {
-                let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-                if area.value() != old {
-                    state.dispatch(Msg::Do(Action::SetNote {
-                        id: id.clone(),
-                        note: area.value(),
-                        at: clock::now(),
-                    }));
-                }
-            })
-        };
+        let onchange = super::panel::note_changed(state.dispatcher(), a);
         let ondelete = {
             let state = state.clone();
             Callback::from(move |_: MouseEvent| {

@@ -21,17 +21,7 @@ pub fn new_id() -> String {
             for x in b.iter_mut() {
                 *x = (js_sys::Math::random() * 256.0) as u8;
             }
-            b[6] = (b[6] & 0x0f) | 0x40;
-            b[8] = (b[8] & 0x3f) | 0x80;
-            let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-            format!(
-                "{}-{}-{}-{}-{}",
-                &h[0..8],
-                &h[8..12],
-                &h[12..16],
-                &h[16..20],
-                &h[20..32]
-            )
+            crate::core::w3c::uuid_string(b, 4)
         }
     }
 }

@@ -590,6 +590,20 @@ function inViewport(x, y) { return x >= 0 && y >= 0 && x < innerWidth && y < inn
 
 impl App {
     /// Runs a script (the body of a function; `arguments` holds `args`) and returns its value.
+    /// The text of all `<mark>`s whose `data-annotation-ids` lists `id`, in document order.
+    pub async fn marked_text(&self, id: &str) -> String {
+        self.js(
+            "return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
+             .filter(m => (m.getAttribute('data-annotation-ids') || '').split(/\\s+/).includes(arguments[0]))\
+             .map(m => m.textContent).join('');",
+            vec![serde_json::json!(id)],
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
         self.client
             .execute(script, args)
