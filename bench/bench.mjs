@@ -12,6 +12,9 @@
 //     --only LIST    comma-separated subset of: size,cold,open,import,recogito
 //     --sizes LIST   annotation set sizes (default 1000,10000; import uses 10000 when listed)
 //     --out FILE     where to write the JSON (default bench/results.json)
+//     --profile-sizes LIST  which open/add-one cases --profile records (default 10000)
+//     (env BENCH_TRACE_CATS: comma-separated trace categories for --profile, to dig deeper;
+//      env BENCH_SAVE_TRACE=1: also write the raw traces, bench/profile-*.trace.json)
 //
 // Every time is taken in the page with performance.now(); "painted" means the change is in the
 // DOM (or, for Recogito's CSS highlights, in CSS.highlights) and the first frame that includes
@@ -542,7 +545,10 @@ async function profileApp(n, names) {
       await cdp.send('Profiler.start');
       return async (measured) => {
         const { profile } = await cdp.send('Profiler.stop');
-        const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
+        const traceBuf = await browser.stopTracing();
+        // BENCH_SAVE_TRACE=1: keep the raw trace too (opens in DevTools' Performance panel).
+        if (process.env.BENCH_SAVE_TRACE) fs.writeFileSync(path.join(BENCH, `profile-${label}.trace.json`), traceBuf);
+        const trace = JSON.parse(traceBuf.toString('utf8'));
         const tr = summarizeTrace(trace);
         const cpu = summarizeCpuProfile(profile, names, { sources: glueSources(), window: tr.window });
         fs.writeFileSync(path.join(BENCH, `profile-${label}.cpuprofile`), JSON.stringify(profile));
@@ -869,9 +875,11 @@ async function main() {
 
   // -- profiles --
   if (PROFILE) {
-    log('profiles (--profile): app open with 10000 stored, and add one');
+    const sizes = String(opt('profile-sizes', '10000')).split(',').map(Number);
+    log(`profiles (--profile): app open with ${sizes.join(', ')} stored, and add one`);
     results.notes.push(`profiles: ${names.note}`);
-    results.profiles = await profileApp(10000, names.names);
+    results.profiles = {};
+    for (const n of sizes) Object.assign(results.profiles, await profileApp(n, names.names));
   }
 
   await browser.close();
@@ -1004,7 +1012,7 @@ function report(R) {
   console.log('Open: R2P from the document in the DOM (page load not counted; its side list fills in over later frames: "side list');
   console.log('complete"); Recogito from setAnnotations(JSON.parse(file)). Recogito paints only the viewport\'s highlights, the app all.');
   console.log('Add one: R2P = key "2" with the text selected and the picker open; Recogito = addAnnotation(W3C) of the same span.');
-  if (R.profiles) console.log('Profiles: bench/profile-open-10000.txt, bench/profile-add-one-10000.txt (+ .cpuprofile for DevTools).');
+  if (R.profiles) console.log(`Profiles: ${Object.keys(R.profiles).map((k) => `bench/profile-${k}.txt`).join(', ')} (+ .cpuprofile for DevTools, .json).`);
   if (R.pageErrors?.length) console.log(`Page errors seen: ${R.pageErrors.length} (see results.json)`);
   console.log(`Elapsed: ${R.elapsedSeconds} s`);
 }

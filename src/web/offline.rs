@@ -43,7 +43,10 @@ pub fn register(on_update: impl Fn() + 'static) {
         let Ok(reg) = JsFuture::from(sw.register("./sw.js")).await else {
             return;
         };
-        let reg: ServiceWorkerRegistration = reg.unchecked_into();
+        // Some environments (automation that blocks workers) resolve to nothing.
+        let Ok(reg) = reg.dyn_into::<ServiceWorkerRegistration>() else {
+            return;
+        };
         let on_update = std::rc::Rc::new(on_update);
         let controlled = sw.controller().is_some();
         if let (Some(waiting), true) = (reg.waiting(), controlled) {
