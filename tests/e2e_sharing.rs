@@ -260,14 +260,19 @@ async fn wait_status(app: &App, want: &str) {
 
 /// The value of the panel's Note textarea for annotation `id`.
 async fn panel_note(app: &App, id: &str) -> Option<String> {
+    // The current item shows the note in its text area; the others show it as text.
     app.js(
-        "const t = document.querySelector(`li[data-annotation-id=\"${arguments[0]}\"] textarea[aria-label=\"Note\"]`);\
-         return t ? t.value : null;",
+        "const li = document.querySelector(`li[data-annotation-id=\"${arguments[0]}\"]`);\
+         if (!li) return null;\
+         const t = li.querySelector('textarea[aria-label=\"Note\"]');\
+         if (t) return t.value;\
+         const p = li.querySelector('.note-text');\
+         return p ? p.textContent : '';",
         vec![json!(id)],
     )
     .await
     .as_str()
-    .map(String::from)
+    .map(str::to_string)
 }
 
 /// What the first browser exported and stored, for the second one to compare with.
@@ -299,7 +304,18 @@ fn export_then_import_into_a_fresh_profile() {
             app.escape().await;
             app.wait_panel_ids(&[&id_a, &id_b]).await;
 
-            // The note saves when the textarea loses focus (its change event).
+            // The note field belongs to the current item: select the first annotation from the
+            // list, then type; the note saves when the field loses focus (its change event).
+            app.client
+                .find(Locator::Css(&format!(
+                    "li[data-annotation-id=\"{id_a}\"] button.go"
+                )))
+                .await
+                .expect("the first annotation's button.go")
+                .click()
+                .await
+                .expect("select the first annotation");
+            app.wait_current(&id_a).await;
             let area = app
                 .client
                 .find(Locator::Css(&format!(

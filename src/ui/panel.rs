@@ -72,6 +72,9 @@ impl PartialEq for ItemProps {
 fn annotation_item(props: &ItemProps) -> Html {
     let a = &props.annotation;
     let d = props.dispatcher.clone();
+    // The editing controls (note field, tag removal) exist only on the current item: thousands
+    // of form controls in the list cost the browser layout, memory and autofill scans.
+    let editing = props.selected || a.orphan;
     let tag_of = |id: &str| props.tags.0.iter().find(|t| t.id == id).cloned();
     let ongo = {
         let d = d.clone();
@@ -118,7 +121,9 @@ fn annotation_item(props: &ItemProps) -> Html {
                 <li class="chip" style={format!("--c:{}", safe_color(&color))}>
                     <span class="badge" aria-hidden="true">{ badge }</span>
                     <span>{ label.clone() }</span>
-                    <button type="button" aria-label={format!("Remove {label}")} onclick={onremove}>{ "×" }</button>
+                    if editing {
+                        <button type="button" aria-label={format!("Remove {label}")} onclick={onremove}>{ "×" }</button>
+                    }
                 </li>
             }
         })
@@ -151,14 +156,19 @@ fn annotation_item(props: &ItemProps) -> Html {
                 <q>{ short_quote(&a.quote, 160) }</q>
             </button>
             <ul class="chips" aria-label="Tags">{ chips }</ul>
-            <div class="item-tools">
-                if !a.orphan {
-                    <button type="button" class="tags-button" onclick={ongo.clone()}
-                        aria-label={format!("Edit tags of “{}”", short_quote(&a.quote, 40))}>{ "Tags…" }</button>
-                }
-                <button type="button" class="danger" aria-label="Delete annotation" onclick={ondelete}>{ "Delete" }</button>
-            </div>
-            <textarea aria-label="Note" rows="2" placeholder="Note…" value={a.note.clone()} onchange={onnote} />
+            if editing {
+                <div class="item-tools">
+                    if !a.orphan {
+                        <button type="button" class="tags-button" onclick={ongo.clone()}
+                            aria-label={format!("Edit tags of “{}”", short_quote(&a.quote, 40))}>{ "Tags…" }</button>
+                    }
+                    <button type="button" class="danger" aria-label="Delete annotation" onclick={ondelete}>{ "Delete" }</button>
+                </div>
+                <textarea aria-label="Note" rows="2" placeholder="Note…" value={a.note.clone()} onchange={onnote} />
+            } else {
+                if !a.note.is_empty() { <p class="note-text">{ a.note.clone() }</p> }
+                <button type="button" class="danger small" aria-label="Delete annotation" onclick={ondelete}>{ "Delete" }</button>
+            }
         </li>
     }
 }
