@@ -6,7 +6,9 @@ mod e2e_support;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use e2e_support::{canonical_text, document_id, numbered_paragraph, run, storage_key, words, App};
+use e2e_support::{
+    canonical_text, document_id, numbered_paragraph, run, storage_key, word_range, words, App,
+};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::{json, Value};
@@ -174,34 +176,6 @@ async fn pick_file(app: &App, path: &Path) {
         .send_keys(path.to_str().expect("UTF-8 path"))
         .await
         .unwrap_or_else(|e| panic!("cannot pick {}: {e}", path.display()));
-}
-
-/// Waits until the polite `role=status` region says exactly `want`.
-async fn wait_status(app: &App, want: &str) {
-    app.wait_js(
-        &format!("a role=status saying {want:?}"),
-        "return [...document.querySelectorAll('[role=\"status\"]')]\
-         .some(e => e.textContent.replace(/\\s+/g, ' ').trim() === arguments[0]);",
-        vec![json!(want)],
-    )
-    .await;
-}
-
-/// The displayed `role=alert` text (its buttons left out), once there is one.
-async fn wait_alert(app: &App) -> String {
-    app.wait_js(
-        "a displayed, non-empty role=alert",
-        "return [...document.querySelectorAll('[role=\"alert\"]')]\
-         .filter(a => a.getClientRects().length)\
-         .map(a => { const c = a.cloneNode(true); c.querySelectorAll('button').forEach(b => b.remove());\
-                     return c.textContent.replace(/\\s+/g, ' ').trim(); })\
-         .find(t => t) || null;",
-        vec![],
-    )
-    .await
-    .as_str()
-    .expect("alert text")
-    .to_string()
 }
 
 /// The parsed library index.
@@ -383,7 +357,7 @@ fn markdown_file_renders_and_keeps_rtl_and_cjk_annotations() {
             let path = write_file(dir, "lesson.md", LESSON_MD.as_bytes());
             pick_file(&app, &path).await;
             wait_text(&app, LESSON_TEXT).await;
-            wait_status(&app, "Opened “Lesson on protection”.").await;
+            app.wait_status("Opened “Lesson on protection”.").await;
 
             // Structure: h1, h2, bullets, inline runs, raw HTML as text, dir=auto everywhere.
             let dom = app
@@ -590,7 +564,7 @@ fn pasted_text_and_summary_keep_separate_annotations() {
             .expect("submit");
         let text = "Notes on prevention\n\nEarly warning lets States act before atrocities occur.\n\nRegional organisations support national efforts.";
         wait_text(&app, text).await;
-        wait_status(&app, "Opened “Notes on prevention”.").await;
+        app.wait_status("Opened “Notes on prevention”.").await;
         let id = sha256_hex(text);
         let lib = library(&app).await;
         assert_eq!(lib["current"], json!(id), "library: {lib}");
@@ -678,7 +652,7 @@ fn oversized_file_is_refused_and_two_megabytes_work() {
             let before = app.local_storage().await;
             pick_file(&app, &big).await;
             assert_eq!(
-                wait_alert(&app).await,
+                app.wait_alert("").await,
                 "Could not open huge.txt: it is 50.0 MB; the limit is 5 MB. Nothing was changed."
             );
             tokio::time::sleep(Duration::from_millis(300)).await;
@@ -763,25 +737,6 @@ fn oversized_file_is_refused_and_two_megabytes_work() {
     });
 }
 
-/// Code-point range of words `first..=last` (split on whitespace) inside `[from, to)` of `text`.
-fn word_range(text: &str, from: usize, to: usize, first: usize, last: usize) -> (usize, usize) {
-    let chars: Vec<char> = text.chars().collect();
-    let mut spans = Vec::new();
-    let mut i = from;
-    while i < to {
-        if chars[i].is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let s = i;
-        while i < to && !chars[i].is_whitespace() {
-            i += 1;
-        }
-        spans.push((s, i));
-    }
-    (spans[first].0, spans[last].1)
-}
-
 /// The Markdown document of the removal test.
 const DROPPED_MD: &str = "# Dropped lesson\n\nThe Secretary-General reports every year on the responsibility to protect.\n";
 
@@ -804,7 +759,7 @@ fn dropped_document_removed_then_restored_with_its_annotations() {
         assert_eq!(prevented, json!(true), "the app must take the dropped file");
         let text = "Dropped lesson\n\nThe Secretary-General reports every year on the responsibility to protect.";
         wait_text(&app, text).await;
-        wait_status(&app, "Opened “Dropped lesson”.").await;
+        app.wait_status("Opened “Dropped lesson”.").await;
         let id = sha256_hex(text);
         let span = find_cp(text, "reports every year");
         let ann = annotate(&app, &id, text, span, "Pillar II").await;
@@ -855,7 +810,8 @@ fn dropped_document_removed_then_restored_with_its_annotations() {
         );
 
         undo.click().await.expect("click Undo remove");
-        wait_status(&app, "“Dropped lesson” is back in your documents.").await;
+        app.wait_status("“Dropped lesson” is back in your documents.")
+            .await;
         let lib = library(&app).await;
         assert_eq!(
             lib["documents"][0]["id"],
@@ -907,7 +863,8 @@ fn name_signs_annotations_and_report_downloads_csv() {
                 .expect("<input aria-label=\"Your name\">");
             name.send_keys("Amina Diallo").await.expect("type the name");
             app.press(&[Key::Tab.into()]).await;
-            wait_status(&app, "New annotations will be signed “Amina Diallo”.").await;
+            app.wait_status("New annotations will be signed “Amina Diallo”.")
+                .await;
 
             let path = write_file(dir, "practice.md", PRACTICE_MD.as_bytes());
             pick_file(&app, &path).await;

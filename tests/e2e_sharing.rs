@@ -247,17 +247,6 @@ async fn wait_dialog_closed(app: &App, name: &str) {
     .await;
 }
 
-/// Waits until a `role="status"` region says exactly `want`.
-async fn wait_status(app: &App, want: &str) {
-    app.wait_js(
-        &format!("a role=status saying {want:?}"),
-        "return [...document.querySelectorAll('[role=\"status\"]')]\
-         .some(e => e.textContent.replace(/\\s+/g, ' ').trim() === arguments[0]);",
-        vec![json!(want)],
-    )
-    .await;
-}
-
 /// The value of the panel's Note textarea for annotation `id`.
 async fn panel_note(app: &App, id: &str) -> Option<String> {
     // The current item shows the note in its text area; the others show it as text.
@@ -410,7 +399,8 @@ fn export_then_import_into_a_fresh_profile() {
         );
         click_dialog_button(&app, EXPORT_NAME, "Import").await;
         wait_dialog_closed(&app, EXPORT_NAME).await;
-        wait_status(&app, &format!("Imported 2 annotations from {EXPORT_NAME}.")).await;
+        app.wait_status(&format!("Imported 2 annotations from {EXPORT_NAME}."))
+            .await;
 
         let mut by_position: Vec<&Value> = stored.iter().collect();
         by_position.sort_by_key(|s| s["start"].as_u64());
@@ -485,24 +475,6 @@ fn export_then_import_into_a_fresh_profile() {
     });
 }
 
-/// Waits for a displayed `role="alert"` whose message (its buttons left out) starts with
-/// `start`, and returns that message.
-async fn wait_alert(app: &App, start: &str) -> String {
-    app.wait_js(
-        &format!("a displayed role=alert starting {start:?}"),
-        "return [...document.querySelectorAll('[role=\"alert\"]')]\
-         .filter(a => a.getClientRects().length)\
-         .map(a => { const c = a.cloneNode(true); c.querySelectorAll('button').forEach(b => b.remove());\
-                     return c.textContent.replace(/\\s+/g, ' ').trim(); })\
-         .find(t => t.startsWith(arguments[0])) || null;",
-        vec![json!(start)],
-    )
-    .await
-    .as_str()
-    .expect("alert text")
-    .to_string()
-}
-
 #[test]
 fn malformed_files_change_nothing() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -527,7 +499,7 @@ fn malformed_files_change_nothing() {
                 let path = dir.join(name);
                 std::fs::write(&path, contents).expect("write the file");
                 import_file(&app, &path).await;
-                let alert = wait_alert(&app, &format!("Could not import {name}:")).await;
+                let alert = app.wait_alert(&format!("Could not import {name}:")).await;
                 eprintln!("[e2e] {name}: {alert}");
                 assert!(
                     alert.ends_with("Nothing was changed."),

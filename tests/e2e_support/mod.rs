@@ -81,7 +81,12 @@ pub fn numbered_paragraph(number: u32) -> (usize, usize) {
 /// Code-point range of the `first`..=`last` words (0-based, split on whitespace) inside
 /// `[from, to)` of the canonical text: starts on a word's first letter, ends after a word's last.
 pub fn words(from: usize, to: usize, first: usize, last: usize) -> (usize, usize) {
-    let chars: Vec<char> = canonical_text().chars().collect();
+    word_range(&canonical_text(), from, to, first, last)
+}
+
+/// Code-point range of the `first`..=`last` words (split on whitespace) inside `[from, to)` of `text`.
+pub fn word_range(text: &str, from: usize, to: usize, first: usize, last: usize) -> (usize, usize) {
+    let chars: Vec<char> = text.chars().collect();
     let mut spans = Vec::new();
     let mut i = from;
     while i < to {
@@ -590,6 +595,35 @@ function inViewport(x, y) { return x >= 0 && y >= 0 && x < innerWidth && y < inn
 
 impl App {
     /// Runs a script (the body of a function; `arguments` holds `args`) and returns its value.
+    /// Waits until a polite `role=status` region says exactly `want`.
+    pub async fn wait_status(&self, want: &str) {
+        self.wait_js(
+            &format!("a role=status saying {want:?}"),
+            "return [...document.querySelectorAll('[role=\"status\"]')]\
+             .some(e => e.textContent.replace(/\\s+/g, ' ').trim() === arguments[0]);",
+            vec![serde_json::json!(want)],
+        )
+        .await;
+    }
+
+    /// Waits for a displayed `role=alert` whose message (its buttons left out) starts with
+    /// `start` (any message when empty), and returns that message.
+    pub async fn wait_alert(&self, start: &str) -> String {
+        self.wait_js(
+            &format!("a displayed role=alert starting {start:?}"),
+            "return [...document.querySelectorAll('[role=\"alert\"]')]\
+             .filter(a => a.getClientRects().length)\
+             .map(a => { const c = a.cloneNode(true); c.querySelectorAll('button').forEach(b => b.remove());\
+                         return c.textContent.replace(/\\s+/g, ' ').trim(); })\
+             .find(t => t && t.startsWith(arguments[0])) || null;",
+            vec![serde_json::json!(start)],
+        )
+        .await
+        .as_str()
+        .expect("alert text")
+        .to_string()
+    }
+
     /// The text of all `<mark>`s whose `data-annotation-ids` lists `id`, in document order.
     pub async fn marked_text(&self, id: &str) -> String {
         self.js(
