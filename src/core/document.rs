@@ -54,6 +54,17 @@ pub struct Styled {
     pub style: Inline,
 }
 
+impl Styled {
+    /// The same style `by` code points further on.
+    pub fn shifted(self, by: usize) -> Styled {
+        Styled {
+            start: self.start + by,
+            end: self.end + by,
+            style: self.style,
+        }
+    }
+}
+
 /// One block of the document: a kind and a half-open code-point range of the canonical text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
@@ -227,14 +238,7 @@ impl Document {
                 pos += 2;
             }
             let n = t.chars().count();
-            let styles = styles
-                .into_iter()
-                .map(|st| Styled {
-                    start: st.start + pos,
-                    end: st.end + pos,
-                    style: st.style,
-                })
-                .collect();
+            let styles = styles.into_iter().map(|st| st.shifted(pos)).collect();
             text.push_str(&t);
             blocks.push(Block {
                 kind,

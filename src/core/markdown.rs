@@ -189,14 +189,7 @@ pub fn parse(source: &str) -> Document {
             return;
         }
         let shift = prefix.chars().count();
-        let styles = styles
-            .into_iter()
-            .map(|s| Styled {
-                start: s.start + shift,
-                end: s.end + shift,
-                style: s.style,
-            })
-            .collect();
+        let styles = styles.into_iter().map(|s| s.shifted(shift)).collect();
         parts.push((kind.clone(), format!("{prefix}{text}"), styles));
     };
     let mut lines = source.lines().peekable();
