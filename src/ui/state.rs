@@ -180,11 +180,6 @@ pub enum Msg {
 }
 
 impl AppState {
-    /// A fresh state for a document, with nothing loaded yet.
-    pub fn new(doc: Rc<Document>) -> AppState {
-        AppState::with(doc, Library::default(), None)
-    }
-
     /// A fresh state for a document, the library and the student's name.
     pub fn with(doc: Rc<Document>, library: Library, name: Option<String>) -> AppState {
         AppState {

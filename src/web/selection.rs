@@ -124,14 +124,6 @@ pub fn place_caret_at_start(article: &Element) {
     }
 }
 
-/// Selects the code-point span `[start, end)` of the article (used to show a span on screen).
-pub fn select_span(article: &Element, start: usize, end: usize) -> Option<()> {
-    let (sn, so) = dom_boundary(article, start)?;
-    let (en, eo) = dom_boundary(article, end)?;
-    let sel = current()?;
-    sel.set_base_and_extent(&sn, so, &en, eo).ok()
-}
-
 /// The (text node, UTF-16 offset) of code point `offset`, found through the runs' `data-s`.
 pub fn dom_boundary(article: &Element, offset: usize) -> Option<(Node, u32)> {
     let runs = article.query_selector_all("[data-s]").ok()?;
