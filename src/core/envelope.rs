@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::document::content_id;
-use super::store::Snapshot;
+use super::store::{Snapshot, MAX_ID_CHARS};
 
 /// The envelope version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -15,15 +14,6 @@ pub const KEY_PREFIX: &str = "r2p-annotator";
 /// The localStorage key that holds the annotations of the document with this content id.
 pub fn annotations_key(document_id: &str) -> String {
     format!("{KEY_PREFIX}:v{SCHEMA_VERSION}:annotations:{document_id}")
-}
-
-/// The key under which unreadable data for this document is kept untouched; it names the
-/// data's own hash, so the same bytes are backed up once however often they are found.
-pub fn backup_key(document_id: &str, raw: &str) -> String {
-    format!(
-        "{KEY_PREFIX}:backup:{document_id}:{}",
-        &content_id(raw)[..16]
-    )
 }
 
 /// What is stored under [`annotations_key`].
@@ -94,18 +84,29 @@ impl Envelope {
         if env.document != document_id {
             return Err(EnvelopeError::OtherDocument);
         }
-        if let Some(a) =
-            env.data.annotations.iter().find(|a| {
-                a.id.is_empty() || (!a.orphan && (a.start >= a.end || a.end > document_len))
-            })
-        {
+        check(&env.data, document_len)?;
+        Ok(env)
+    }
+}
+
+/// What [`Envelope::parse`] requires of every annotation; checked before writing too, so that
+/// the app never stores what it could not read back.
+pub fn check(data: &Snapshot, document_len: usize) -> Result<(), EnvelopeError> {
+    for a in &data.annotations {
+        if a.id.is_empty() || a.id.chars().count() > MAX_ID_CHARS {
+            return Err(EnvelopeError::Corrupt(format!(
+                "an annotation has an id of {} characters",
+                a.id.chars().count()
+            )));
+        }
+        if !a.orphan && (a.start >= a.end || a.end > document_len) {
             return Err(EnvelopeError::Corrupt(format!(
                 "annotation “{}” has an impossible position {}–{}",
                 a.id, a.start, a.end
             )));
         }
-        Ok(env)
     }
+    Ok(())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -191,11 +192,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_documented_and_backups_are_content_addressed() {
+    fn keys_are_documented() {
         assert_eq!(annotations_key("abc"), "r2p-annotator:v1:annotations:abc");
-        let k1 = backup_key("abc", "{broken");
-        assert!(k1.starts_with("r2p-annotator:backup:abc:"));
-        assert_eq!(k1, backup_key("abc", "{broken"));
-        assert_ne!(k1, backup_key("abc", "{broken2"));
     }
 }

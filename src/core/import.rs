@@ -5,7 +5,7 @@
 
 use super::anchor::{Anchorer, Anchoring};
 use super::document::Document;
-use super::store::{Action, Annotation, Store};
+use super::store::{Action, Annotation, Millis, Store};
 use super::tags::{initials, slug, Tag, CUSTOM_COLORS};
 use super::w3c::{document_iri, file_tag_to_tag, FileContents, Rejection};
 
@@ -38,7 +38,13 @@ pub struct ImportReport {
     pub ignored_bodies: usize,
     /// Other things worth knowing.
     pub warnings: Vec<String>,
+    /// Annotations dated later than this device's clock allows: their times were set to now.
+    pub future_dated: usize,
 }
+
+/// How far ahead of this device's clock a file's times may be before they are set to now
+/// (clocks that are a little fast are common and harmless).
+pub const MAX_CLOCK_AHEAD_MS: Millis = 5 * 60 * 1000;
 
 /// The report and what applying it would put in the store.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -64,6 +70,18 @@ impl ImportPlan {
             ),
         }
     }
+}
+
+/// Sets times later than `now` (beyond [`MAX_CLOCK_AHEAD_MS`]) to `now`; true when it did.
+fn clamp_future(a: &mut Annotation, now: Millis) -> bool {
+    let limit = now.saturating_add(MAX_CLOCK_AHEAD_MS);
+    if a.modified <= limit && a.created <= limit && a.history.iter().all(|&t| t <= limit) {
+        return false;
+    }
+    a.created = a.created.min(now);
+    a.modified = a.modified.min(now);
+    a.history.retain(|&t| t < a.modified);
+    true
 }
 
 fn resolve_tags(
@@ -124,6 +142,7 @@ pub fn plan_import(
     anchorer: &Anchorer,
     store: &Store,
     anchor_other_document: bool,
+    now: Millis,
 ) -> ImportPlan {
     let here = document_iri(&doc.id);
     let mut plan = ImportPlan::default();
@@ -179,6 +198,9 @@ pub fn plan_import(
             orphan,
             conflict_of: item.conflict_of.clone(),
         };
+        if clamp_future(&mut incoming, now) {
+            r.future_dated += 1;
+        }
         if store
             .deleted_at(&incoming.id)
             .is_some_and(|t| t >= incoming.modified)

@@ -1,11 +1,16 @@
 //! The document library: the user's own documents (plain text or Markdown), their limits and keys.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::document::Document;
 use super::envelope::KEY_PREFIX;
 use super::markdown;
 use super::store::Millis;
+
+/// Longest document title kept, in characters.
+pub const MAX_TITLE_CHARS: usize = 120;
 
 /// Largest document accepted, in bytes of UTF-8 (a 2 MB report fits comfortably). Sizes are
 /// in decimal megabytes (10^6 bytes) everywhere, as the messages say.
@@ -72,6 +77,9 @@ pub struct Entry {
     pub added: Millis,
     /// Size of the source in bytes.
     pub bytes: usize,
+    /// Logical time of its last change (added, renamed, restored): the newer entry wins a merge.
+    #[serde(default)]
+    pub modified: Millis,
 }
 
 /// The library index as stored.
@@ -82,6 +90,9 @@ pub struct Library {
     /// The document open last (None: the summary).
     #[serde(default)]
     pub current: Option<String>,
+    /// Tombstones: id → logical time it was removed, so a merge does not bring it back.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub removed: BTreeMap<String, Millis>,
 }
 
 /// Why a source cannot become a document.
@@ -128,12 +139,12 @@ pub fn title_for(doc: &Document, file_name: &str) -> String {
         .rsplit_once('.')
         .map_or(file_name, |(b, _)| b)
         .trim();
-    let t = if own.is_empty() || own.chars().count() > 120 {
+    let t = if own.is_empty() || own.chars().count() > MAX_TITLE_CHARS {
         base.to_string()
     } else {
         own
     };
-    let t: String = t.chars().take(120).collect();
+    let t: String = t.chars().take(MAX_TITLE_CHARS).collect();
     if t.is_empty() {
         "Untitled document".into()
     } else {
@@ -142,8 +153,28 @@ pub fn title_for(doc: &Document, file_name: &str) -> String {
 }
 
 impl Library {
+    /// The highest logical time in the index.
+    fn clock(&self) -> Millis {
+        let entries = self.documents.iter().map(|e| e.modified.max(e.added));
+        entries
+            .chain(self.removed.values().copied())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// A stamp for a change at wall-clock `at`: later than everything in the index.
+    pub fn stamp(&self, at: Millis) -> Millis {
+        at.max(self.clock().saturating_add(1))
+    }
+
+    fn sort(&mut self) {
+        self.documents
+            .sort_by(|a, b| (b.added, &a.id).cmp(&(a.added, &b.id)));
+    }
+
     /// Adds (or moves to the top) an entry; an existing entry with the same id keeps its title.
     pub fn add(&mut self, entry: Entry) {
+        let stamp = self.stamp(entry.added);
         let title = self
             .documents
             .iter()
@@ -154,35 +185,88 @@ impl Library {
         if let Some(t) = title {
             entry.title = t;
         }
-        self.documents.insert(0, entry);
+        entry.added = stamp;
+        entry.modified = stamp;
+        self.removed.remove(&entry.id);
+        self.documents.push(entry);
+        self.sort();
     }
 
     /// Renames a document; returns false when there is no such document or the name is blank.
-    pub fn rename(&mut self, id: &str, title: &str) -> bool {
+    pub fn rename(&mut self, id: &str, title: &str, at: Millis) -> bool {
+        let stamp = self.stamp(at);
         let title: String = title.split_whitespace().collect::<Vec<_>>().join(" ");
         match self.documents.iter_mut().find(|e| e.id == id) {
             Some(e) if !title.is_empty() => {
-                e.title = title.chars().take(120).collect();
+                e.title = title.chars().take(MAX_TITLE_CHARS).collect();
+                e.modified = stamp;
                 true
             }
             _ => false,
         }
     }
 
-    /// Removes a document from the index and returns its entry and position (for undo).
-    pub fn remove(&mut self, id: &str) -> Option<(usize, Entry)> {
+    /// Removes a document from the index and returns its entry (for undo).
+    pub fn remove(&mut self, id: &str, at: Millis) -> Option<Entry> {
+        let stamp = self.stamp(at);
         let i = self.documents.iter().position(|e| e.id == id)?;
         if self.current.as_deref() == Some(id) {
             self.current = None;
         }
-        Some((i, self.documents.remove(i)))
+        self.removed.insert(id.to_string(), stamp);
+        Some(self.documents.remove(i))
     }
 
-    /// Puts a removed entry back where it was.
-    pub fn restore(&mut self, at: usize, entry: Entry) {
+    /// Puts a removed entry back (where it stood: the list is ordered by when each was added).
+    pub fn restore(&mut self, entry: Entry, at: Millis) {
+        let stamp = self.stamp(at);
         self.documents.retain(|e| e.id != entry.id);
-        let at = at.min(self.documents.len());
-        self.documents.insert(at, entry);
+        self.removed.remove(&entry.id);
+        self.documents.push(Entry {
+            modified: stamp,
+            ..entry
+        });
+        self.sort();
+    }
+
+    /// Takes in another tab's index without losing either side: the newer version of each entry
+    /// wins, a removal hides only entries not changed after it. `current` stays this tab's own.
+    /// Returns how many things changed here.
+    pub fn merge(&mut self, other: &Library) -> usize {
+        let mut changed = 0;
+        for (id, &t) in &other.removed {
+            let mine = self.removed.entry(id.clone()).or_insert(t);
+            *mine = (*mine).max(t);
+            let before = self.documents.len();
+            self.documents.retain(|e| &e.id != id || e.modified > t);
+            changed += before - self.documents.len();
+        }
+        for e in &other.documents {
+            if self.removed.get(&e.id).is_some_and(|&t| t >= e.modified) {
+                continue;
+            }
+            match self.documents.iter_mut().find(|m| m.id == e.id) {
+                Some(m)
+                    if m.modified > e.modified
+                        || (m.modified == e.modified
+                            && (&m.title, m.added) >= (&e.title, e.added)) => {}
+                Some(m) => {
+                    *m = e.clone();
+                    changed += 1;
+                }
+                None => {
+                    self.documents.push(e.clone());
+                    changed += 1;
+                }
+            }
+            self.removed.remove(&e.id);
+        }
+        self.removed
+            .retain(|id, _| !self.documents.iter().any(|e| &e.id == id));
+        if changed > 0 {
+            self.sort();
+        }
+        changed
     }
 
     /// Reads the stored index; unreadable data gives an empty library (the caller backs it up).
@@ -256,25 +340,27 @@ mod tests {
             format: Format::Plain,
             added: 1,
             bytes: 3,
+            modified: 0,
         };
         let mut lib = Library::default();
         lib.add(e("a", "A"));
         lib.add(e("b", "B"));
-        assert!(lib.rename("a", "  Lesson   A "));
-        assert!(!lib.rename("a", "   "));
+        assert!(lib.rename("a", "  Lesson   A ", 1));
+        assert!(!lib.rename("a", "   ", 1));
         lib.add(e("a", "A again"));
         assert_eq!(
             lib.documents
                 .iter()
                 .map(|x| x.title.as_str())
                 .collect::<Vec<_>>(),
-            ["Lesson A", "B"]
+            ["Lesson A", "B"],
+            "re-adding keeps the title and moves it to the top"
         );
         lib.current = Some("b".into());
-        let (at, removed) = lib.remove("b").unwrap();
+        let removed = lib.remove("b", 1).unwrap();
         assert_eq!(lib.current, None);
-        lib.restore(at, removed);
-        assert_eq!(lib.documents[1].id, "b");
+        lib.restore(removed, 1);
+        assert_eq!(lib.documents[1].id, "b", "back where it stood");
         assert_eq!(Library::parse(&lib.to_json()), Some(lib));
         assert_eq!(Library::parse("{broken"), None);
         assert_eq!(
@@ -282,5 +368,61 @@ mod tests {
             Some("Amina Diallo")
         );
         assert_eq!(Settings::with_name("   ").name, None);
+    }
+
+    fn entry(id: &str, added: Millis) -> Entry {
+        Entry {
+            id: id.into(),
+            title: id.to_uppercase(),
+            format: Format::Plain,
+            added,
+            bytes: 1,
+            modified: 0,
+        }
+    }
+
+    #[test]
+    fn merge_takes_both_tabs_documents_and_respects_removals() {
+        let mut one = Library::default();
+        let mut two = Library::default();
+        one.add(entry("a", 10));
+        two.merge(&one);
+        one.add(entry("b", 20));
+        two.add(entry("c", 30));
+        assert!(two.rename("a", "Renamed in two", 31));
+        let gone = one.remove("a", 21);
+        assert!(gone.is_some());
+        let (mut x, mut y) = (one.clone(), two.clone());
+        x.merge(&two);
+        y.merge(&one);
+        assert_eq!(x.documents, y.documents, "merging is order-independent");
+        let ids: Vec<&str> = x.documents.iter().map(|e| e.id.as_str()).collect();
+        // The rename (stamp 31) came after the removal (stamp 21): the document stays.
+        assert_eq!(ids, ["c", "b", "a"]);
+        assert_eq!(x.documents[2].title, "Renamed in two");
+        // A removal after everything a tab saw wins everywhere.
+        x.remove("c", 0);
+        y.merge(&x);
+        assert!(y.documents.iter().all(|e| e.id != "c"));
+        assert_eq!(
+            y.merge(&x),
+            0,
+            "merging the same index twice changes nothing"
+        );
+    }
+
+    #[test]
+    fn a_fast_clock_cannot_block_a_later_change() {
+        let mut lib = Library::default();
+        lib.add(entry("a", 4_000_000_000_000)); // a classmate's clock, decades fast
+        let removed = lib.remove("a", 1_700_000_000_000);
+        assert!(removed.is_some());
+        let mut other = Library::default();
+        other.add(entry("a", 4_000_000_000_000));
+        other.merge(&lib);
+        assert!(
+            other.documents.is_empty(),
+            "the removal is newer, logically"
+        );
     }
 }

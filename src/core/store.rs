@@ -1,6 +1,9 @@
 //! The annotation store: a deterministic reducer with undo/redo and a lossless merge.
 //!
 //! Ids and timestamps come in through actions, so the same actions always give the same store.
+//! Every change is stamped by a hybrid logical clock ([`Store::stamp`]): the wall-clock time it
+//! came with, raised past every stamp this store has seen, so that a later edit or delete always
+//! wins over what it saw, whatever any device's clock says.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -125,7 +128,8 @@ pub enum Action {
         /// Now.
         at: Millis,
     },
-    /// Replaces an annotation's note.
+    /// Replaces an annotation's note. Consecutive edits of the same note (typing) form one undo
+    /// step until [`Action::FinishNote`].
     SetNote {
         /// Annotation id.
         id: String,
@@ -134,6 +138,8 @@ pub enum Action {
         /// Now.
         at: Millis,
     },
+    /// The note field was left: the next note edit starts a new undo step.
+    FinishNote,
     /// Deletes an annotation.
     Delete {
         /// Annotation id.
@@ -219,7 +225,13 @@ pub enum StoreError {
     /// An import that changes nothing.
     #[error("Nothing new to import: everything in the file is already here.")]
     NothingToImport,
+    /// An id that is empty or too long to store and read back.
+    #[error("An annotation needs an id of 1 to {MAX_ID_CHARS} characters.")]
+    BadId,
 }
+
+/// Longest annotation id kept (ids are UUIDs here; files may bring IRIs).
+pub const MAX_ID_CHARS: usize = 300;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Edit {
@@ -254,6 +266,8 @@ impl Edit {
 struct Batch {
     label: String,
     edits: Vec<Edit>,
+    /// The annotation whose note is being typed into this step, while it is.
+    typing: Option<String>,
 }
 
 /// How many changes undo remembers.
@@ -270,6 +284,8 @@ pub struct Store {
     undo: Vec<Batch>,
     redo: Vec<Batch>,
     revision: u64,
+    /// The highest stamp seen (times, tombstones, histories): the logical clock's state.
+    clock: Millis,
 }
 
 fn builtin_tags() -> &'static [Tag] {
@@ -297,6 +313,22 @@ impl Store {
     /// Bumps on every change that storage must see.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// The logical clock: the highest stamp this store has seen.
+    pub fn clock(&self) -> Millis {
+        self.clock
+    }
+
+    /// The stamp for a change made at wall-clock time `at`: `at`, or one past the highest stamp
+    /// seen when that is later (a clock behind another tab's, or a file dated in the future).
+    pub fn stamp(&self, at: Millis) -> Millis {
+        at.max(self.clock.saturating_add(1))
+    }
+
+    fn see(&mut self, a: &Annotation) {
+        let newest = a.history.iter().copied().max().unwrap_or(a.modified);
+        self.clock = self.clock.max(a.modified).max(a.created).max(newest);
     }
 
     /// Number of annotations.
@@ -429,9 +461,20 @@ impl Store {
 
     /// Applies an action; on error nothing changes.
     pub fn apply(&mut self, action: Action) -> Result<Outcome, StoreError> {
-        let (label, edits, at) = match action {
-            Action::Undo { at } => return self.step(true, at),
-            Action::Redo { at } => return self.step(false, at),
+        match action {
+            Action::Undo { at } => self.step(true, self.stamp(at)),
+            Action::Redo { at } => self.step(false, self.stamp(at)),
+            Action::FinishNote => {
+                if let Some(b) = self.undo.last_mut() {
+                    b.typing = None;
+                }
+                Ok(Outcome {
+                    message: String::new(),
+                })
+            }
+            Action::SetNote { id, note, at } if self.typing(&id) => {
+                self.retype(id, note, self.stamp(at))
+            }
             Action::Merge(snapshot) => {
                 let n = self.merge(&snapshot);
                 let message = match n {
@@ -439,17 +482,76 @@ impl Store {
                     1 => "1 change arrived from another tab.".into(),
                     n => format!("{n} changes arrived from another tab."),
                 };
-                return Ok(Outcome { message });
+                Ok(Outcome { message })
             }
-            Action::Import { put, tags, label }
+            Action::Import { put, tags, .. }
                 if put.is_empty() && tags.iter().all(|t| self.tag(&t.id).is_some()) =>
             {
-                let _ = label;
-                return Err(StoreError::NothingToImport);
+                Err(StoreError::NothingToImport)
             }
-            action => self.plan(action)?,
-        };
-        self.commit(label, edits, at)
+            action => {
+                let typing = match &action {
+                    Action::SetNote { id, .. } => Some(id.clone()),
+                    _ => None,
+                };
+                let (label, edits, at) = self.plan(self.stamped(action))?;
+                let out = self.commit(label, edits, at);
+                if let Some(b) = self.undo.last_mut() {
+                    b.typing = typing;
+                }
+                out
+            }
+        }
+    }
+
+    /// The action with its wall-clock time replaced by this store's stamp for it.
+    fn stamped(&self, mut action: Action) -> Action {
+        match &mut action {
+            Action::Create { at, .. }
+            | Action::ToggleTag { at, .. }
+            | Action::SetNote { at, .. }
+            | Action::Delete { at, .. }
+            | Action::AddCustomTag { at, .. }
+            | Action::Undo { at }
+            | Action::Redo { at } => *at = self.stamp(*at),
+            Action::FinishNote | Action::Merge(_) | Action::Import { .. } => {}
+        }
+        action
+    }
+
+    /// True while the note of `id` is being typed into the last undo step.
+    fn typing(&self, id: &str) -> bool {
+        self.redo.is_empty()
+            && self
+                .undo
+                .last()
+                .is_some_and(|b| b.typing.as_deref() == Some(id))
+            && self.annotations.contains_key(id)
+    }
+
+    /// One more keystroke of a note being typed: the last step's result changes, its start does not.
+    fn retype(&mut self, id: String, note: String, at: Millis) -> Result<Outcome, StoreError> {
+        let old = self.existing(&id)?.clone();
+        if old.note == note {
+            return Ok(Outcome {
+                message: String::new(),
+            });
+        }
+        let mut new = old.clone();
+        new.note = note;
+        new.modified = at;
+        let edit = self.replace(&old, new);
+        self.apply_edit(&edit, at);
+        let batch = self.undo.last_mut().expect("typing implies a step");
+        if let Some(Edit::Annotation { after, .. }) = batch.edits.last_mut() {
+            *after = self.annotations.get(&id).map(|a| (**a).clone());
+        }
+        self.revision += 1;
+        // Each keystroke is saved but not announced: a live region reading every key would drown
+        // a screen reader; leaving the field announces the note once.
+        Ok(Outcome {
+            message: String::new(),
+        })
     }
 
     fn plan(&self, action: Action) -> Result<(String, Vec<Edit>, Millis), StoreError> {
@@ -463,6 +565,9 @@ impl Store {
                 creator,
                 at,
             } => {
+                if id.is_empty() || id.chars().count() > MAX_ID_CHARS {
+                    return Err(StoreError::BadId);
+                }
                 if start >= end {
                     return Err(StoreError::EmptySpan);
                 }
@@ -590,6 +695,9 @@ impl Store {
                     if a.is_empty() && !a.orphan {
                         return Err(StoreError::EmptySpan);
                     }
+                    if a.id.is_empty() || a.id.chars().count() > MAX_ID_CHARS {
+                        return Err(StoreError::BadId);
+                    }
                     edits.push(Edit::Annotation {
                         id: a.id.clone(),
                         before: self.annotations.get(&a.id).map(|x| (**x).clone()),
@@ -599,7 +707,7 @@ impl Store {
                 // Imported versions keep their own times: no "now" to bump them to.
                 (label, edits, Millis::MIN)
             }
-            Action::Undo { .. } | Action::Redo { .. } | Action::Merge(_) => {
+            Action::Undo { .. } | Action::Redo { .. } | Action::Merge(_) | Action::FinishNote => {
                 unreachable!("handled in apply")
             }
         })
@@ -625,6 +733,7 @@ impl Store {
         self.undo.push(Batch {
             label: label.clone(),
             edits,
+            typing: None,
         });
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
@@ -679,11 +788,13 @@ impl Store {
                         a.history.drain(..excess);
                     }
                     self.deleted.remove(id);
+                    self.see(&a);
                     self.annotations.insert(id.clone(), Rc::new(a));
                 }
                 None => {
                     self.annotations.remove(id);
                     self.deleted.insert(id.clone(), at);
+                    self.clock = self.clock.max(at);
                 }
             },
             // A theme, once made, stays available: undo takes it off the annotation but not
@@ -705,6 +816,7 @@ impl Store {
     pub fn merge(&mut self, other: &Snapshot) -> usize {
         let mut changed = 0;
         for (id, &t) in &other.deleted {
+            self.clock = self.clock.max(t);
             let mine = self.deleted.entry(id.clone()).or_insert(t);
             *mine = (*mine).max(t);
             if self.annotations.get(id).is_some_and(|a| a.modified <= t) {
@@ -713,6 +825,7 @@ impl Store {
             }
         }
         for a in &other.annotations {
+            self.see(a);
             if (a.is_empty() && !a.orphan)
                 || self.deleted.get(&a.id).is_some_and(|&t| t >= a.modified)
             {

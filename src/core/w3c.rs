@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::anchor::{Anchorer, Selectors};
 use super::document::Document;
-use super::store::{Annotation, Millis, Store};
+use super::store::{Annotation, Millis, Store, MAX_ID_CHARS};
 use super::tags::{slug, Tag, TagKind};
 
 /// The W3C Web Annotation JSON-LD context.
@@ -580,8 +580,19 @@ fn read_item(v: &Value, index: usize) -> Result<Incoming, Rejection> {
         }
         Some(_) => return Err(reject(index, "id", "“id” must be a non-empty IRI")),
     };
-    if id.chars().count() > 300 {
-        return Err(reject(index, "id", "“id” is longer than 300 characters"));
+    if id.is_empty() {
+        return Err(reject(
+            index,
+            "id",
+            "“id” names no annotation (nothing follows its prefix)",
+        ));
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err(reject(
+            index,
+            "id",
+            format!("“id” is longer than {MAX_ID_CHARS} characters"),
+        ));
     }
     let history = match obj.get(HISTORY_KEY) {
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_i64).take(64).collect(),

@@ -7,22 +7,19 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::state::{AppContext, AppState, Msg, Removed};
+use crate::core::app::read_document;
 use crate::core::document::Document;
 use crate::core::library::{
-    check_source, document_key, parse, title_for, Entry, Format, Library, MAX_DOCUMENT_BYTES,
+    check_source, document_key, parse, title_for, Entry, Format, MAX_DOCUMENT_BYTES,
+    MAX_TITLE_CHARS,
 };
 use crate::core::store::short_quote;
-use crate::web::{clock, files, storage};
+use crate::web::storage::{self, Local};
+use crate::web::{clock, files};
 
 /// Adds a document from its text and opens it. When its text does not fit in storage it is
-/// still opened, for this session only, and the user is told.
-pub fn open_source(
-    state: &AppState,
-    d: &UseReducerDispatcher<AppState>,
-    name: &str,
-    text: &str,
-    format: Format,
-) {
+/// still opened, for this session only, and the user is told (the core decides).
+pub fn open_source(d: &UseReducerDispatcher<AppState>, name: &str, text: &str, format: Format) {
     let doc = parse(text, format);
     if doc.blocks.is_empty() {
         d.dispatch(Msg::Alert(format!("{name} has no text to annotate.")));
@@ -34,25 +31,19 @@ pub fn open_source(
         format,
         added: clock::now(),
         bytes: text.len(),
+        modified: 0,
     };
-    let title = entry.title.clone();
-    match storage::write(&document_key(&doc.id), text) {
-        Ok(()) => {
-            let mut library = (*state.library).clone();
-            library.add(entry);
-            d.dispatch(Msg::SetLibrary(library));
-        }
-        Err(e) => d.dispatch(Msg::Alert(format!(
-            "“{title}” is open for this session only: {e}, so it could not be kept. Everything stored before is untouched; export your annotations (Export JSON) to keep them."
-        ))),
-    }
-    d.dispatch(Msg::OpenDocument(Rc::new(doc)));
+    let kept = storage::write(&document_key(&doc.id), text).map_err(|e| e.to_string());
+    d.dispatch(Msg::AddDocument {
+        doc: Rc::new(doc),
+        entry,
+        kept,
+    });
 }
 
 /// Reads a picked or dropped .txt / .md file and opens it.
-pub fn open_file(state: AppContext, file: web_sys::File) {
+pub fn open_file(d: UseReducerDispatcher<AppState>, file: web_sys::File) {
     let name = file.name();
-    let d = state.dispatcher();
     let Some(format) = Format::from_file_name(&name) else {
         d.dispatch(Msg::Alert(format!(
             "Could not open {name}: only .txt and .md files can be opened as documents."
@@ -64,7 +55,7 @@ pub fn open_file(state: AppContext, file: web_sys::File) {
             .await
             .and_then(|bytes| check_source(&bytes).map_err(|e| e.to_string()));
         match text {
-            Ok(text) => open_source(&state, &d, &name, &text, format),
+            Ok(text) => open_source(&d, &name, &text, format),
             Err(e) => d.dispatch(Msg::Alert(format!(
                 "Could not open {name}: {e}. Nothing was changed."
             ))),
@@ -73,11 +64,9 @@ pub fn open_file(state: AppContext, file: web_sys::File) {
 }
 
 fn open_entry(state: &AppContext, entry: &Entry) {
-    let d = state.dispatcher();
-    let source = storage::read(&document_key(&entry.id)).ok().flatten();
-    match source.map(|s| parse(&s, entry.format)) {
-        Some(doc) if doc.id == entry.id => d.dispatch(Msg::OpenDocument(Rc::new(doc))),
-        _ => d.dispatch(Msg::Alert(format!(
+    match read_document(&Local, entry) {
+        Some(doc) => state.dispatch(Msg::OpenDocument(Rc::new(doc))),
+        None => state.dispatch(Msg::Alert(format!(
             "“{}” could not be read back from this browser's storage.",
             entry.title
         ))),
@@ -117,10 +106,11 @@ fn document_row(props: &RowProps) -> Html {
                 .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(n).ok())
                 .map(|i| i.value())
                 .unwrap_or_default();
-            let mut library: Library = (*state.library).clone();
-            if library.rename(&id, &value) {
-                state.dispatch(Msg::SetLibrary(library));
-            }
+            state.dispatch(Msg::RenameDocument {
+                id: id.clone(),
+                title: value,
+                at: clock::now(),
+            });
             renaming.set(false);
         })
     };
@@ -128,22 +118,15 @@ fn document_row(props: &RowProps) -> Html {
         let state = state.clone();
         let id = e.id.clone();
         Callback::from(move |_: MouseEvent| {
-            let mut library: Library = (*state.library).clone();
-            let source = storage::read(&document_key(&id))
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            if let Some((at, entry)) = library.remove(&id) {
+            let source = storage::read(&document_key(&id)).ok().flatten();
+            state.dispatch(Msg::RemoveDocument {
+                id: id.clone(),
+                source: source.clone(),
+                at: clock::now(),
+            });
+            // The text goes only once it is held for Undo (a source that could not be read stays).
+            if source.is_some() {
                 let _ = storage::remove(&document_key(&id));
-                let title = entry.title.clone();
-                state.dispatch(Msg::SetLibrary(library));
-                state.dispatch(Msg::Removed(Some(Rc::new(Removed { at, entry, source }))));
-                if state.doc.id == id {
-                    state.dispatch(Msg::OpenDocument(Rc::new(Document::default_summary())));
-                }
-                state.dispatch(Msg::Announce(format!(
-                    "Removed “{title}” from your documents."
-                )));
             }
         })
     };
@@ -156,7 +139,7 @@ fn document_row(props: &RowProps) -> Html {
         <li class={classes!("doc", props.current.then_some("current"))}>
             if *renaming {
                 <form class="rename" {onsubmit}>
-                    <input name="title" aria-label={format!("New name for {}", e.title)} value={e.title.clone()} maxlength="120" />
+                    <input name="title" aria-label={format!("New name for {}", e.title)} value={e.title.clone()} maxlength={MAX_TITLE_CHARS.to_string()} />
                     <button type="submit">{ "Save" }</button>
                 </form>
             } else {
@@ -205,7 +188,7 @@ pub fn documents_menu() -> Html {
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                open_file(state.clone(), file);
+                open_file(state.dispatcher(), file);
             }
             input.set_value("");
         })
@@ -239,7 +222,7 @@ pub fn documents_menu() -> Html {
             };
             match check_source(text.as_bytes()) {
                 Ok(text) => {
-                    open_source(&state, &state.dispatcher(), "Pasted text", &text, format);
+                    open_source(&state.dispatcher(), "Pasted text", &text, format);
                     pasting.set(false);
                 }
                 Err(e) => {
@@ -310,27 +293,22 @@ pub fn removed_bar() -> Html {
         let state = state.clone();
         let removed = removed.clone();
         Callback::from(move |_: MouseEvent| {
-            let Removed { at, entry, source } = (*removed).clone();
-            if let Err(e) = storage::write(&document_key(&entry.id), &source) {
-                state.dispatch(Msg::Alert(format!(
-                    "Could not bring “{}” back: {e}.",
-                    entry.title
-                )));
-                return;
-            }
-            let mut library: Library = (*state.library).clone();
-            let title = entry.title.clone();
-            library.restore(at, entry);
-            state.dispatch(Msg::SetLibrary(library));
-            state.dispatch(Msg::Removed(None));
-            state.dispatch(Msg::Announce(format!(
-                "“{title}” is back in your documents."
-            )));
+            let Removed { entry, source } = (*removed).clone();
+            let kept = match source {
+                Some(source) => {
+                    storage::write(&document_key(&entry.id), &source).map_err(|e| e.to_string())
+                }
+                None => Ok(()), // never removed: it could not be read
+            };
+            state.dispatch(Msg::RestoreDocument {
+                kept,
+                at: clock::now(),
+            });
         })
     };
     let ondismiss = {
         let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Removed(None)))
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::DismissRemoved))
     };
     html! {
         <div class="update">

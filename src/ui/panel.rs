@@ -32,21 +32,27 @@ fn first_mark(id: &str) -> Option<web_sys::Element> {
         })
 }
 
-/// Saves a note when its field is left (`change`), if it differs: one undo step per edit,
-/// not one per keystroke.
-pub(crate) fn note_changed(d: UseReducerDispatcher<AppState>, a: &Annotation) -> Callback<Event> {
+/// A note field's handlers: each keystroke is saved (the core keeps one undo step per visit to
+/// the field), and leaving the field ends that step and announces the note once.
+pub(crate) fn note_handlers(
+    d: UseReducerDispatcher<AppState>,
+    a: &Annotation,
+) -> (Callback<InputEvent>, Callback<FocusEvent>) {
     let id = a.id.clone();
-    let old = a.note.clone();
-    Callback::from(move |e: Event| {
-        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        if area.value() != old {
-            d.dispatch(Msg::Do(Action::SetNote {
+    let typed = {
+        let d = d.clone();
+        let id = id.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            d.dispatch(Msg::EditNote {
                 id: id.clone(),
                 note: area.value(),
                 at: clock::now(),
-            }));
-        }
-    })
+            });
+        })
+    };
+    let left = Callback::from(move |_: FocusEvent| d.dispatch(Msg::FinishNote { id: id.clone() }));
+    (typed, left)
 }
 
 #[derive(Properties)]
@@ -128,7 +134,7 @@ fn annotation_item(props: &ItemProps) -> Html {
             }
         })
         .collect();
-    let onnote = note_changed(d.clone(), a);
+    let (oninput, onblur) = note_handlers(d.clone(), a);
     let ondelete = {
         let id = a.id.clone();
         Callback::from(move |_: MouseEvent| {
@@ -164,7 +170,7 @@ fn annotation_item(props: &ItemProps) -> Html {
                     }
                     <button type="button" class="danger" aria-label="Delete annotation" onclick={ondelete}>{ "Delete" }</button>
                 </div>
-                <textarea aria-label="Note" rows="2" placeholder="Note…" value={a.note.clone()} onchange={onnote} />
+                <textarea aria-label="Note" rows="2" placeholder="Note…" value={a.note.clone()} {oninput} {onblur} />
             } else {
                 if !a.note.is_empty() { <p class="note-text">{ a.note.clone() }</p> }
                 <button type="button" class="danger small" aria-label="Delete annotation" onclick={ondelete}>{ "Delete" }</button>

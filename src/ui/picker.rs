@@ -139,7 +139,7 @@ pub fn tag_picker() -> Html {
 
     let edit = target.map(|a| {
         let id = a.id.clone();
-        let onchange = super::panel::note_changed(state.dispatcher(), a);
+        let (oninput, onblur) = super::panel::note_handlers(state.dispatcher(), a);
         let ondelete = {
             let state = state.clone();
             Callback::from(move |_: MouseEvent| {
@@ -153,7 +153,7 @@ pub fn tag_picker() -> Html {
             <div class="picker-edit">
                 <label class="note">
                     <span>{ "Note" }</span>
-                    <textarea aria-label="Note on this passage" rows="2" value={a.note.clone()} {onchange}
+                    <textarea aria-label="Note on this passage" rows="2" value={a.note.clone()} {oninput} {onblur}
                         placeholder="Why does this passage matter?" />
                 </label>
                 <button type="button" class="danger" onclick={ondelete}>{ "Delete this annotation" }</button>

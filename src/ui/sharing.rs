@@ -14,7 +14,11 @@ use crate::web::{clock, files};
 /// Reads bytes as an annotation file and opens the report, or says why it cannot.
 fn review(dispatcher: &UseReducerDispatcher<AppState>, name: String, bytes: &[u8]) {
     match read_file(bytes) {
-        Ok(file) => dispatcher.dispatch(Msg::ReviewImport { name, file }),
+        Ok(file) => dispatcher.dispatch(Msg::ReviewImport {
+            name,
+            file,
+            at: clock::now(),
+        }),
         Err(e) => dispatcher.dispatch(Msg::Alert(format!(
             "Could not import {name}: {e} Nothing was changed."
         ))),
@@ -95,7 +99,6 @@ pub fn use_drop_and_paste(state: AppContext) {
             }
         });
         let d = state.dispatcher();
-        let for_drop = state.clone();
         let ondrop = EventListener::new_with_options(&document, "drop", opts, move |e| {
             let Some(file) = e
                 .dyn_ref::<web_sys::DragEvent>()
@@ -107,7 +110,7 @@ pub fn use_drop_and_paste(state: AppContext) {
             };
             e.prevent_default();
             if crate::core::library::Format::from_file_name(&file.name()).is_some() {
-                super::library::open_file(for_drop.clone(), file);
+                super::library::open_file(d.clone(), file);
             } else {
                 review_file(d.clone(), file);
             }
@@ -237,12 +240,12 @@ pub fn import_dialog() -> Html {
                 }
                 <div class="dialog-actions">
                     if blocked {
-                        <button type="button" ref={confirm_ref} class="primary" onclick={on(|| Msg::AnchorImportAnyway)}>
+                        <button type="button" ref={confirm_ref} class="primary" onclick={on(|| Msg::AnchorImportAnyway { at: clock::now() })}>
                             { "Anchor by quote anyway" }
                         </button>
                     } else {
                         <button type="button" ref={confirm_ref} class="primary" disabled={!changes}
-                            onclick={on(|| Msg::ConfirmImport)}>
+                            onclick={on(|| Msg::ConfirmImport { at: clock::now() })}>
                             { if changes { "Import" } else { "Nothing to import" } }
                         </button>
                     }

@@ -1,25 +1,14 @@
-//! localStorage access that reports failure instead of panicking.
+//! localStorage as the core's [`KeyValue`]: failures reported, never panics; backups copied as
+//! JavaScript strings so that their code units stay exactly as they were.
 //!
 //! gloo-storage's `LocalStorage::raw()` panics when storage is unavailable (disabled cookies,
 //! some file:// setups), and its get/set parse JSON themselves; the app needs raw strings and a
 //! clear error, so this talks to `web_sys::Storage` directly.
 
-use thiserror::Error;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Why storage could not be used.
-#[derive(Clone, Debug, Error, PartialEq, Eq)]
-pub enum StorageError {
-    /// No localStorage (blocked or missing).
-    #[error("this browser does not let the page use its storage")]
-    Unavailable,
-    /// The quota is used up.
-    #[error("this browser's storage for the page is full")]
-    Full,
-    /// Anything else the browser reported.
-    #[error("the browser refused to save ({0})")]
-    Other(String),
-}
+pub use crate::core::kv::StorageError;
+use crate::core::kv::{backup_key, KeyValue, Raw};
 
 fn storage() -> Result<web_sys::Storage, StorageError> {
     web_sys::window()
@@ -28,6 +17,81 @@ fn storage() -> Result<web_sys::Storage, StorageError> {
         .ok()
         .flatten()
         .ok_or(StorageError::Unavailable)
+}
+
+/// The value under `key` as the JavaScript string it is (no conversion to UTF-8).
+fn get_js(s: &web_sys::Storage, key: &str) -> Result<Option<js_sys::JsString>, StorageError> {
+    let get: js_sys::Function = js_sys::Reflect::get(s, &"getItem".into())
+        .map_err(|e| StorageError::Other(describe(&e)))?
+        .unchecked_into();
+    let v = get
+        .call1(s, &key.into())
+        .map_err(|e| StorageError::Other(describe(&e)))?;
+    Ok(v.dyn_into::<js_sys::JsString>().ok())
+}
+
+fn set_js(s: &web_sys::Storage, key: &str, value: &JsValue) -> Result<(), StorageError> {
+    let set: js_sys::Function = js_sys::Reflect::get(s, &"setItem".into())
+        .map_err(|e| StorageError::Other(describe(&e)))?
+        .unchecked_into();
+    set.call2(s, &key.into(), value)
+        .map(|_| ())
+        .map_err(write_error)
+}
+
+fn write_error(e: JsValue) -> StorageError {
+    let name = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.name()))
+        .unwrap_or_default();
+    if name == "QuotaExceededError" || describe(&e).to_lowercase().contains("quota") {
+        StorageError::Full
+    } else {
+        StorageError::Other(describe(&e))
+    }
+}
+
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// The page's localStorage.
+pub struct Local;
+
+impl KeyValue for Local {
+    fn get(&self, key: &str) -> Result<Option<Raw>, StorageError> {
+        Ok(get_js(&storage()?, key)?.map(|v| {
+            if v.is_valid_utf16() {
+                Raw::Text(String::from(v))
+            } else {
+                Raw::NotUtf16
+            }
+        }))
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StorageError> {
+        storage()?.set_item(key, value).map_err(write_error)
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StorageError> {
+        storage()?
+            .remove_item(key)
+            .map_err(|e| StorageError::Other(describe(&e)))
+    }
+
+    fn back_up(&mut self, from: &str, scope: &str) -> Result<String, StorageError> {
+        let s = storage()?;
+        let value = get_js(&s, from)?.unwrap_or_else(|| js_sys::JsString::from(""));
+        let units: Vec<u16> = value.iter().collect();
+        let key = backup_key(scope, &units);
+        if get_js(&s, &key)?.is_none() {
+            set_js(&s, &key, &value)?;
+        }
+        Ok(key)
+    }
 }
 
 /// The raw value under `key`, or None when there is none.
@@ -39,37 +103,10 @@ pub fn read(key: &str) -> Result<Option<String>, StorageError> {
 
 /// Writes `value` under `key`.
 pub fn write(key: &str, value: &str) -> Result<(), StorageError> {
-    storage()?.set_item(key, value).map_err(|e| {
-        let name = e
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.name()))
-            .unwrap_or_default();
-        if name == "QuotaExceededError" || describe(&e).to_lowercase().contains("quota") {
-            StorageError::Full
-        } else {
-            StorageError::Other(describe(&e))
-        }
-    })
-}
-
-/// Writes `value` under `key` unless that key already holds something (backups are never overwritten).
-pub fn write_once(key: &str, value: &str) -> Result<(), StorageError> {
-    match read(key)? {
-        Some(_) => Ok(()),
-        None => write(key, value),
-    }
-}
-
-fn describe(e: &wasm_bindgen::JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into())
+    Local.set(key, value)
 }
 
 /// Removes `key` (nothing happens when it is absent).
 pub fn remove(key: &str) -> Result<(), StorageError> {
-    storage()?
-        .remove_item(key)
-        .map_err(|e| StorageError::Other(describe(&e)))
+    Local.remove(key)
 }

@@ -1,0 +1,699 @@
+//! The app's state machine: what the UI shows and every decision about saving, documents and
+//! imports, driven by verb-named messages that bring their clocks, ids and storage results.
+
+use std::rc::Rc;
+
+use super::anchor::Anchorer;
+use super::document::Document;
+use super::envelope::Envelope;
+use super::import::{plan_import, ImportPlan};
+use super::kv::{KeyValue, Raw};
+use super::library::{document_key, parse, settings_key, Entry, Library, Settings};
+use super::persist::{self, LibrarySaved, Problem, Saved};
+use super::store::{short_quote, Action, Millis, Snapshot, Store};
+use super::w3c::FileContents;
+
+/// A file read and planned, waiting for the user to confirm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingImport {
+    /// The file's name (or "pasted text").
+    pub name: String,
+    /// What the file holds.
+    pub file: FileContents,
+    /// What importing it would do.
+    pub plan: ImportPlan,
+}
+
+/// Where the tag picker stands, in page pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place {
+    /// Left edge.
+    pub left: f64,
+    /// Top edge.
+    pub top: f64,
+}
+
+/// A text selection that is not an annotation yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+}
+
+/// A document removed from the library, kept for Undo until the next removal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removed {
+    /// Its entry.
+    pub entry: Entry,
+    /// Its source text, when it could be read.
+    pub source: Option<String>,
+}
+
+/// A document left while its annotations had unsaved changes: kept until they are written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unsaved {
+    /// The document's id.
+    pub doc: String,
+    /// Its length in code points.
+    pub len: usize,
+    /// Its annotations as they were when it was left.
+    pub store: Rc<Store>,
+}
+
+/// Everything the UI shows, and what is waiting to be saved.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The open document.
+    pub doc: Rc<Document>,
+    /// Its annotations and history.
+    pub store: Rc<Store>,
+    /// The annotation being edited (picker in edit mode, list item current).
+    pub selected: Option<String>,
+    /// A fresh text selection the picker can tag.
+    pub pending: Option<Pending>,
+    /// Where the picker is, when it is open.
+    pub picker: Option<Place>,
+    /// Show only annotations with this tag in the list.
+    pub filter: Option<String>,
+    /// The last thing announced in the polite live region, with a counter so repeats are re-read.
+    pub status: (String, u32),
+    /// An error for the alert region.
+    pub alert: Option<String>,
+    /// Whether the last save failed (so the alert is not repeated on every change).
+    pub save_failed: bool,
+    /// An import waiting for confirmation.
+    pub import: Option<Rc<PendingImport>>,
+    /// A new version of the app is installed and waiting.
+    pub update_ready: bool,
+    /// The user's documents.
+    pub library: Rc<Library>,
+    /// The student's name, creator of new annotations.
+    pub name: Option<String>,
+    /// Showing the hand-in report instead of the document.
+    pub report: bool,
+    /// The document removed last, for its Undo.
+    pub removed: Option<Rc<Removed>>,
+    /// The open document's annotations have changes not yet in storage.
+    pub dirty: bool,
+    /// Documents left with unsaved changes, to be written at once.
+    pub leaving: Rc<Vec<Unsaved>>,
+    /// The library index has changes not yet in storage.
+    pub library_dirty: bool,
+}
+
+/// Compared by identity for the large shared parts: the context compares states on every
+/// render, and a deep comparison of 10,000 annotations there would cost more than the change.
+impl PartialEq for AppState {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &o.doc)
+            && Rc::ptr_eq(&self.store, &o.store)
+            && Rc::ptr_eq(&self.library, &o.library)
+            && Rc::ptr_eq(&self.leaving, &o.leaving)
+            && self.selected == o.selected
+            && self.pending == o.pending
+            && self.picker == o.picker
+            && self.filter == o.filter
+            && self.status == o.status
+            && self.alert == o.alert
+            && self.save_failed == o.save_failed
+            && self.import.as_ref().map(Rc::as_ptr) == o.import.as_ref().map(Rc::as_ptr)
+            && self.update_ready == o.update_ready
+            && self.name == o.name
+            && self.report == o.report
+            && self.removed == o.removed
+            && self.dirty == o.dirty
+            && self.library_dirty == o.library_dirty
+    }
+}
+
+/// What can happen to the state.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// A change to the annotations (undoable).
+    Do(Action),
+    /// A keystroke in a note: saved as typed, one undo step per visit to the field.
+    EditNote {
+        /// Annotation id.
+        id: String,
+        /// The whole note as it now reads.
+        note: String,
+        /// Now.
+        at: Millis,
+    },
+    /// The note field was left.
+    FinishNote {
+        /// Annotation id.
+        id: String,
+    },
+    /// Another tab saved this document's annotations.
+    MergeFromTab(Snapshot),
+    /// A save of some document's annotations finished.
+    Saved(Rc<Saved>),
+    /// Another tab saved the library index.
+    MergeLibrary(Library),
+    /// A save of the library index finished.
+    LibrarySaved(Rc<LibrarySaved>),
+    /// The user selected text: open the picker for it.
+    SelectText {
+        /// The span.
+        pending: Pending,
+        /// Where to show the picker.
+        place: Place,
+    },
+    /// The user picked an annotation (click on a highlight or in the list); None clears.
+    SelectAnnotation {
+        /// The annotation id, or None.
+        id: Option<String>,
+        /// Where to open the picker; None leaves it closed.
+        place: Option<Place>,
+    },
+    /// A pillar key (1, 2, 3) or a tag button: tag the pending selection (creating an
+    /// annotation with `new_id`) or toggle the tag on the selected annotation.
+    Tag {
+        /// Tag id.
+        tag: String,
+        /// Id for a new annotation.
+        new_id: String,
+        /// Now.
+        at: Millis,
+    },
+    /// Escape: close the picker and forget the pending selection.
+    ClosePicker,
+    /// Filter the list by a tag (None: all).
+    SetFilter(Option<String>),
+    /// Say something politely.
+    Announce(String),
+    /// Show an error.
+    Alert(String),
+    /// Hide the error.
+    DismissAlert,
+    /// A file was read: plan its import and show the report.
+    ReviewImport {
+        /// File name.
+        name: String,
+        /// Its contents.
+        file: FileContents,
+        /// Now (times ahead of it are not trusted).
+        at: Millis,
+    },
+    /// The file is for another document: anchor its annotations by quote anyway.
+    AnchorImportAnyway {
+        /// Now.
+        at: Millis,
+    },
+    /// Apply the pending import (one undo step).
+    ConfirmImport {
+        /// Now.
+        at: Millis,
+    },
+    /// Drop the pending import; nothing changes.
+    CancelImport,
+    /// The service worker has a new version waiting.
+    UpdateReady,
+    /// Open a document: the summary or one of the library's, read from storage.
+    OpenDocument(Rc<Document>),
+    /// A new document was read from a file or pasted: add it to the library and open it.
+    AddDocument {
+        /// The parsed document.
+        doc: Rc<Document>,
+        /// Its library entry.
+        entry: Entry,
+        /// Whether its source could be stored (else it is open for this session only).
+        kept: Result<(), String>,
+    },
+    /// Rename a library document.
+    RenameDocument {
+        /// Document id.
+        id: String,
+        /// The new name.
+        title: String,
+        /// Now.
+        at: Millis,
+    },
+    /// Remove a document from the library (its annotations stay stored).
+    RemoveDocument {
+        /// Document id.
+        id: String,
+        /// Its source as it was stored, for Undo.
+        source: Option<String>,
+        /// Now.
+        at: Millis,
+    },
+    /// Undo the last removal (its source stored again, or why not).
+    RestoreDocument {
+        /// Whether the source could be stored again.
+        kept: Result<(), String>,
+        /// Now.
+        at: Millis,
+    },
+    /// Forget the removed document (its Undo bar was dismissed).
+    DismissRemoved,
+    /// The student's name changed.
+    SetName(Option<String>),
+    /// Show or hide the report view.
+    ShowReport(bool),
+}
+
+impl AppState {
+    /// A fresh state for a document, the library and the student's name.
+    pub fn with(doc: Rc<Document>, library: Library, name: Option<String>) -> AppState {
+        AppState {
+            doc,
+            store: Rc::new(Store::new()),
+            selected: None,
+            pending: None,
+            picker: None,
+            filter: None,
+            status: (String::new(), 0),
+            alert: None,
+            save_failed: false,
+            import: None,
+            update_ready: false,
+            library: Rc::new(library),
+            name,
+            report: false,
+            removed: None,
+            dirty: false,
+            leaving: Rc::new(Vec::new()),
+            library_dirty: false,
+        }
+    }
+
+    /// True when something waits to be written.
+    pub fn unsaved(&self) -> bool {
+        self.dirty || self.library_dirty || !self.leaving.is_empty()
+    }
+
+    fn plan(&self, file: &FileContents, anyway: bool, now: Millis) -> ImportPlan {
+        plan_import(
+            file,
+            &self.doc,
+            &Anchorer::new(&self.doc.text),
+            &self.store,
+            anyway,
+            now,
+        )
+    }
+
+    fn announce(&mut self, text: String) {
+        if !text.is_empty() {
+            self.status = (text, self.status.1.wrapping_add(1));
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
+        let created = match &action {
+            Action::Create { id, .. } => Some(id.clone()),
+            _ => None,
+        };
+        let mut store = (*self.store).clone();
+        let before = store.revision();
+        match store.apply(action) {
+            Ok(outcome) => {
+                self.dirty |= store.revision() != before;
+                self.store = Rc::new(store);
+                if let Some(id) = created {
+                    self.selected = Some(id);
+                    self.pending = None;
+                }
+                self.forget_missing_selection();
+                self.announce(outcome.message);
+            }
+            Err(e) => self.announce(e.to_string()),
+        }
+    }
+
+    fn forget_missing_selection(&mut self) {
+        if self
+            .selected
+            .as_ref()
+            .is_some_and(|id| self.store.get(id).is_none())
+        {
+            self.selected = None;
+            self.picker = None;
+        }
+    }
+
+    fn merge(&mut self, data: &Snapshot, quiet: bool) {
+        let mut store = (*self.store).clone();
+        let n = store.merge(data);
+        if n == 0 {
+            return;
+        }
+        self.store = Rc::new(store);
+        if !quiet {
+            self.announce(if n == 1 {
+                "1 change arrived from another tab.".into()
+            } else {
+                format!("{n} changes arrived from another tab.")
+            });
+        }
+        self.forget_missing_selection();
+    }
+
+    fn problem(&mut self, problem: &Option<Problem>, ok: bool) {
+        match problem {
+            Some(Problem::NotSaved(m)) => {
+                if !self.save_failed {
+                    self.alert = Some(m.clone());
+                }
+                self.save_failed = true;
+            }
+            Some(Problem::BackedUp(m)) => self.alert = Some(m.clone()),
+            None => {}
+        }
+        if ok && self.save_failed && !matches!(problem, Some(Problem::NotSaved(_))) {
+            self.save_failed = false;
+            self.announce("Saving works again: all your changes are saved.".into());
+        }
+    }
+
+    fn saved(&mut self, saved: &Saved) {
+        if saved.doc == self.doc.id {
+            // Another tab's work comes in quietly: the user did not ask for it and nothing of
+            // theirs changes. The save wrote the union, so nothing is left to write unless the
+            // store changed since the save began.
+            let unchanged = self.store.revision() == saved.revision;
+            if let Some(stored) = &saved.stored {
+                self.merge(stored, true);
+            }
+            if saved.ok && unchanged {
+                self.dirty = false;
+            }
+        } else if saved.ok {
+            let mut leaving = (*self.leaving).clone();
+            leaving.retain(|u| !(u.doc == saved.doc && u.store.revision() == saved.revision));
+            self.leaving = Rc::new(leaving);
+        }
+        self.problem(&saved.problem, saved.ok);
+    }
+
+    fn library_saved(&mut self, saved: &LibrarySaved) {
+        if let Some(stored) = &saved.stored {
+            self.merge_library(stored);
+        }
+        if saved.ok
+            && saved.stored.as_ref().is_none_or(|s| {
+                let mut mine = (*self.library).clone();
+                mine.merge(s) == 0
+            })
+        {
+            self.library_dirty = false;
+        }
+        self.problem(&saved.problem, saved.ok);
+    }
+
+    fn merge_library(&mut self, other: &Library) {
+        let mut library = (*self.library).clone();
+        if library.merge(other) > 0 {
+            self.library = Rc::new(library);
+        }
+    }
+
+    fn change_library(&mut self, change: impl FnOnce(&mut Library) -> bool) -> bool {
+        let mut library = (*self.library).clone();
+        let changed = change(&mut library);
+        if changed {
+            self.library = Rc::new(library);
+            self.library_dirty = true;
+        }
+        changed
+    }
+
+    /// Switches to `doc`, keeping the document left in `leaving` until its changes are written.
+    fn open(&mut self, doc: Rc<Document>, announce: bool) {
+        if doc.id == self.doc.id {
+            return;
+        }
+        if self.dirty {
+            let mut leaving = (*self.leaving).clone();
+            leaving.retain(|u| u.doc != self.doc.id);
+            leaving.push(Unsaved {
+                doc: self.doc.id.clone(),
+                len: self.doc.len,
+                store: self.store.clone(),
+            });
+            self.leaving = Rc::new(leaving);
+        }
+        // A document left unsaved and opened again starts from its unsaved state.
+        let store = self
+            .leaving
+            .iter()
+            .find(|u| u.doc == doc.id)
+            .map(|u| u.store.clone());
+        self.dirty = store.is_some();
+        self.store = store.unwrap_or_default();
+        self.doc = doc;
+        let id = self.doc.id.clone();
+        let listed = self.library.documents.iter().any(|e| e.id == id);
+        if self.library.current.as_deref() != listed.then_some(id.as_str()) {
+            let mut library = (*self.library).clone();
+            library.current = listed.then(|| id.clone());
+            self.library = Rc::new(library);
+            self.library_dirty = true;
+        }
+        self.selected = None;
+        self.pending = None;
+        self.picker = None;
+        self.filter = None;
+        self.import = None;
+        self.report = false;
+        if announce {
+            let title = self
+                .library
+                .documents
+                .iter()
+                .find(|e| e.id == id)
+                .map_or_else(|| self.doc.title().to_string(), |e| e.title.clone());
+            self.announce(format!("Opened “{}”.", short_quote(&title, 60)));
+        }
+    }
+
+    /// Applies one message. Deterministic: the same state and message give the same result.
+    pub fn update(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Do(action) => self.apply(action),
+            Msg::EditNote { id, note, at } => {
+                if self.store.get(&id).is_none_or(|a| a.note == note) {
+                    return false;
+                }
+                self.apply(Action::SetNote { id, note, at });
+            }
+            Msg::FinishNote { id } => {
+                let Some(a) = self.store.get(&id) else {
+                    return false;
+                };
+                let said = if a.note.is_empty() {
+                    format!("Note on “{}” is empty.", short_quote(&a.quote, 40))
+                } else {
+                    format!("Saved the note on “{}”.", short_quote(&a.quote, 40))
+                };
+                let mut store = (*self.store).clone();
+                let _ = store.apply(Action::FinishNote);
+                self.store = Rc::new(store);
+                self.announce(said);
+            }
+            Msg::MergeFromTab(data) => self.merge(&data, false),
+            Msg::Saved(saved) => self.saved(&saved),
+            Msg::MergeLibrary(library) => self.merge_library(&library),
+            Msg::LibrarySaved(saved) => self.library_saved(&saved),
+            Msg::SelectText { pending, place } => {
+                self.pending = Some(pending);
+                self.selected = None;
+                self.picker = Some(place);
+            }
+            Msg::SelectAnnotation { id, place } => {
+                self.pending = None;
+                self.selected = id.filter(|id| self.store.get(id).is_some());
+                self.picker = if self.selected.is_some() { place } else { None };
+            }
+            Msg::Tag { tag, new_id, at } => {
+                let creator = self.name.clone();
+                if let Some(p) = self.pending.clone() {
+                    let quote = self.doc.slice(p.start, p.end);
+                    self.apply(Action::Create {
+                        id: new_id,
+                        start: p.start,
+                        end: p.end,
+                        quote,
+                        tags: vec![tag],
+                        creator,
+                        at,
+                    });
+                } else if let Some(id) = self.selected.clone() {
+                    self.apply(Action::ToggleTag { id, tag, at });
+                } else {
+                    return false;
+                }
+            }
+            Msg::ClosePicker => {
+                if self.picker.is_none() && self.pending.is_none() {
+                    return false;
+                }
+                self.picker = None;
+                self.pending = None;
+            }
+            Msg::SetFilter(f) => self.filter = f,
+            Msg::Announce(text) => self.announce(text),
+            Msg::Alert(text) => self.alert = Some(text),
+            Msg::DismissAlert => self.alert = None,
+            Msg::ReviewImport { name, file, at } => {
+                let plan = self.plan(&file, false, at);
+                self.import = Some(Rc::new(PendingImport { name, file, plan }));
+            }
+            Msg::AnchorImportAnyway { at } => {
+                let Some(p) = self.import.clone() else {
+                    return false;
+                };
+                let plan = self.plan(&p.file, true, at);
+                self.import = Some(Rc::new(PendingImport {
+                    plan,
+                    ..(*p).clone()
+                }));
+            }
+            Msg::ConfirmImport { at } => {
+                let Some(p) = self.import.take() else {
+                    return false;
+                };
+                // Re-plan against the store as it is now (another tab may have saved meanwhile).
+                let plan = self.plan(&p.file, p.plan.report.anchoring_other_document, at);
+                self.apply(plan.action(&p.name));
+            }
+            Msg::CancelImport => {
+                if self.import.take().is_none() {
+                    return false;
+                }
+                self.announce("Import cancelled: nothing was changed.".into());
+            }
+            Msg::UpdateReady => self.update_ready = true,
+            Msg::OpenDocument(doc) => {
+                if doc.id == self.doc.id {
+                    return false;
+                }
+                self.open(doc, true);
+            }
+            Msg::AddDocument { doc, entry, kept } => {
+                let title = entry.title.clone();
+                match kept {
+                    Ok(()) => {
+                        self.change_library(|l| {
+                            l.add(entry);
+                            true
+                        });
+                    }
+                    Err(e) => {
+                        self.alert = Some(format!(
+                            "“{title}” is open for this session only: {e}, so it could not be kept. Everything stored before is untouched; export your annotations (Export JSON) to keep them."
+                        ))
+                    }
+                }
+                self.open(doc, true);
+            }
+            Msg::RenameDocument { id, title, at } => {
+                if !self.change_library(|l| l.rename(&id, &title, at)) {
+                    return false;
+                }
+            }
+            Msg::RemoveDocument { id, source, at } => {
+                let mut entry = None;
+                self.change_library(|l| {
+                    entry = l.remove(&id, at);
+                    entry.is_some()
+                });
+                let Some(entry) = entry else {
+                    return false;
+                };
+                let title = entry.title.clone();
+                self.removed = Some(Rc::new(Removed { entry, source }));
+                if self.doc.id == id {
+                    self.open(Rc::new(Document::default_summary()), false);
+                }
+                self.announce(format!("Removed “{title}” from your documents."));
+            }
+            Msg::RestoreDocument { kept, at } => {
+                let Some(removed) = self.removed.clone() else {
+                    return false;
+                };
+                let title = removed.entry.title.clone();
+                if let Err(e) = kept {
+                    self.alert = Some(format!("Could not bring “{title}” back: {e}."));
+                    return true;
+                }
+                self.change_library(|l| {
+                    l.restore(removed.entry.clone(), at);
+                    true
+                });
+                self.removed = None;
+                self.announce(format!("“{title}” is back in your documents."));
+            }
+            Msg::DismissRemoved => self.removed = None,
+            Msg::SetName(name) => {
+                self.announce(match &name {
+                    Some(n) => format!("New annotations will be signed “{n}”."),
+                    None => "New annotations will not be signed.".into(),
+                });
+                self.name = name;
+            }
+            Msg::ShowReport(show) => {
+                self.report = show;
+                self.picker = None;
+                self.pending = None;
+            }
+        }
+        true
+    }
+}
+
+/// Reads a library document back from storage: its source parsed in its format. The document
+/// keeps the id it was added under, so a later change to the parser never strands its
+/// annotations (they are keyed by that id).
+pub fn read_document(kv: &dyn KeyValue, entry: &Entry) -> Option<Document> {
+    match kv.get(&document_key(&entry.id)) {
+        Ok(Some(Raw::Text(source))) => {
+            let mut doc = parse(&source, entry.format);
+            doc.id = entry.id.clone();
+            (!doc.blocks.is_empty()).then_some(doc)
+        }
+        _ => None,
+    }
+}
+
+/// The state at start-up: the settings, the library, the document open last (the summary when
+/// there is none or it cannot be read) and its stored annotations, with anything damaged
+/// backed up and the user told.
+pub fn startup(kv: &mut dyn KeyValue) -> AppState {
+    let name = match kv.get(&settings_key()) {
+        Ok(Some(Raw::Text(raw))) => serde_json::from_str::<Settings>(&raw)
+            .ok()
+            .and_then(|s| s.name),
+        _ => None,
+    };
+    let (library, library_problem) = persist::load_library(kv);
+    let doc = library
+        .current
+        .as_ref()
+        .and_then(|id| library.documents.iter().find(|e| &e.id == id))
+        .and_then(|entry| read_document(kv, entry))
+        .unwrap_or_else(Document::default_summary);
+    let mut state = AppState::with(Rc::new(doc), library, name);
+    let (stored, problem) = persist::load_annotations(kv, &state.doc.id, state.doc.len);
+    if let Some(data) = stored {
+        state.merge(&data, true);
+    }
+    // Damaged data was backed up: the next save writes afresh over it.
+    state.dirty = matches!(problem, Some(Problem::BackedUp(_)));
+    state.problem(&problem, true);
+    // A damaged library was backed up; the list starts afresh and says so.
+    state.problem(&library_problem, true);
+    if matches!(library_problem, Some(Problem::BackedUp(_))) {
+        state.library_dirty = true;
+    }
+    state
+}
+
+/// Whether stored annotations for `doc` parse: for tests and the simulation's read-back check.
+pub fn readable(raw: &str, doc: &Document) -> bool {
+    Envelope::parse(raw, &doc.id, doc.len).is_ok()
+}

@@ -1,0 +1,242 @@
+//! Saving decisions: read what is stored, take in what another tab saved, back up what cannot be
+//! read, and write the union — for one document's annotations and for the library index.
+//!
+//! These run against any [`KeyValue`]: localStorage in the browser, a model in the simulation.
+
+use super::envelope::{self, annotations_key, Envelope};
+use super::kv::{KeyValue, Raw, StorageError};
+use super::library::{library_key, Library};
+use super::store::{Snapshot, Store};
+
+/// What the user must be told after a save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Nothing could be written: the changes live only in this tab.
+    NotSaved(String),
+    /// Stored data could not be read; it was kept under a backup key and the app saved afresh.
+    BackedUp(String),
+}
+
+/// What saving one document's annotations did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved {
+    /// The document.
+    pub doc: String,
+    /// The store revision that was saved (written, or found already stored).
+    pub revision: u64,
+    /// What storage held (another tab's work) for the caller to take in.
+    pub stored: Option<Snapshot>,
+    /// Whether the saved state is now in storage.
+    pub ok: bool,
+    /// What to tell the user, if anything.
+    pub problem: Option<Problem>,
+}
+
+fn not_saved(e: &StorageError) -> Problem {
+    Problem::NotSaved(format!(
+        "Your latest changes could not be saved: {e}. They are kept in this tab while it stays open; what was saved before is untouched. Export JSON keeps a copy."
+    ))
+}
+
+/// Reads a stored value, backing it up when it cannot be read as `parse` wants. `Ok(None)`: no
+/// value (or one now backed up, with the message in `problem`); `Err`: nothing may be written.
+fn read<T, E: std::fmt::Display>(
+    kv: &mut dyn KeyValue,
+    key: &str,
+    scope: &str,
+    what: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+    problem: &mut Option<Problem>,
+) -> Result<Option<(String, T)>, Problem> {
+    let raw = match kv.get(key) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(Problem::NotSaved(format!(
+                "{what} cannot be saved: {e}. The app keeps working, but your changes live only in this tab until it is closed."
+            )))
+        }
+    };
+    let why = match raw {
+        None => return Ok(None),
+        Some(Raw::Text(raw)) => match parse(&raw) {
+            Ok(v) => return Ok(Some((raw, v))),
+            Err(e) => e.to_string(),
+        },
+        Some(Raw::NotUtf16) => {
+            format!("{what} saved in this browser are damaged (they are not valid text).")
+        }
+    };
+    match kv.back_up(key, scope) {
+        Ok(backup) => {
+            *problem = Some(Problem::BackedUp(format!(
+                "{why} The original data is kept untouched under the storage key “{backup}”. The app starts afresh and saves your new changes."
+            )));
+            Ok(None)
+        }
+        // Never write over data that could not be backed up.
+        Err(e) => Err(Problem::NotSaved(format!(
+            "{why} It could not be backed up ({e}), so nothing is saved over it; your changes live only in this tab."
+        ))),
+    }
+}
+
+/// Saves `store` (revision `revision`) for the document `doc` of `len` code points: what is
+/// stored is read first and merged in, so a save never overwrites another tab's work.
+pub fn save_annotations(kv: &mut dyn KeyValue, doc: &str, len: usize, store: &Store) -> Saved {
+    let mut out = Saved {
+        doc: doc.to_string(),
+        revision: store.revision(),
+        stored: None,
+        ok: false,
+        problem: None,
+    };
+    let key = annotations_key(doc);
+    let stored = match read(
+        kv,
+        &key,
+        doc,
+        "The saved annotations",
+        |raw| Envelope::parse(raw, doc, len),
+        &mut out.problem,
+    ) {
+        Ok(v) => v,
+        Err(p) => {
+            out.problem = Some(p);
+            return out;
+        }
+    };
+    let mut union = store.clone();
+    if let Some((_, env)) = &stored {
+        union.merge(&env.data);
+    }
+    let snapshot = union.snapshot();
+    if stored.is_none() && out.problem.is_none() && snapshot == Snapshot::default() {
+        out.ok = true; // Nothing stored and nothing to store.
+        return out;
+    }
+    if let Err(e) = envelope::check(&snapshot, len) {
+        out.problem = Some(Problem::NotSaved(format!(
+            "Your latest changes could not be saved: {e}. They are kept in this tab while it stays open."
+        )));
+        return out;
+    }
+    let json = Envelope::new(doc, snapshot).to_json();
+    let unchanged = stored.as_ref().is_some_and(|(raw, _)| *raw == json);
+    out.stored = stored.map(|(_, env)| env.data);
+    if unchanged {
+        out.ok = true;
+        return out;
+    }
+    match kv.set(&key, &json) {
+        Ok(()) => out.ok = true,
+        Err(e) => out.problem = Some(not_saved(&e)),
+    }
+    out
+}
+
+/// What saving the library index did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LibrarySaved {
+    /// What storage held, for the caller to take in.
+    pub stored: Option<Library>,
+    /// Whether this index is now in storage.
+    pub ok: bool,
+    /// What to tell the user, if anything.
+    pub problem: Option<Problem>,
+}
+
+/// The backup scope of a damaged library index.
+pub const LIBRARY_SCOPE: &str = "library";
+
+/// Saves the library index, merged with what another tab stored.
+pub fn save_library(kv: &mut dyn KeyValue, library: &Library) -> LibrarySaved {
+    let mut out = LibrarySaved {
+        stored: None,
+        ok: false,
+        problem: None,
+    };
+    let key = library_key();
+    let stored = match read(
+        kv,
+        &key,
+        LIBRARY_SCOPE,
+        "Your list of documents",
+        |raw| {
+            Library::parse(raw)
+                .ok_or("The saved list of documents is damaged and could not be read.")
+        },
+        &mut out.problem,
+    ) {
+        Ok(v) => v,
+        Err(p) => {
+            out.problem = Some(p);
+            return out;
+        }
+    };
+    let mut union = library.clone();
+    if let Some((_, l)) = &stored {
+        union.merge(l);
+    }
+    let json = union.to_json();
+    let unchanged = stored.as_ref().is_some_and(|(raw, _)| *raw == json);
+    out.stored = stored.map(|(_, l)| l);
+    if unchanged || (out.stored.is_none() && out.problem.is_none() && union == Library::default()) {
+        out.ok = true;
+        return out;
+    }
+    match kv.set(&key, &json) {
+        Ok(()) => out.ok = true,
+        Err(e) => {
+            out.problem = Some(Problem::NotSaved(format!(
+                "Your list of documents could not be saved: {e}. Every document stays open-able in this tab; what was saved before is untouched."
+            )))
+        }
+    }
+    out
+}
+
+/// Reads the library at start-up: the index, or an empty one when there is none; a damaged
+/// index is backed up first and the user told.
+pub fn load_library(kv: &mut dyn KeyValue) -> (Library, Option<Problem>) {
+    let mut problem = None;
+    let lib = match read(
+        kv,
+        &library_key(),
+        LIBRARY_SCOPE,
+        "Your list of documents",
+        |raw| {
+            Library::parse(raw)
+                .ok_or("The saved list of documents is damaged and could not be read.")
+        },
+        &mut problem,
+    ) {
+        Ok(Some((_, l))) => l,
+        Ok(None) => Library::default(),
+        Err(p) => {
+            problem = Some(p);
+            Library::default()
+        }
+    };
+    (lib, problem)
+}
+
+/// Reads a document's stored annotations without writing anything (damaged data is backed up,
+/// and the user told).
+pub fn load_annotations(
+    kv: &mut dyn KeyValue,
+    doc: &str,
+    len: usize,
+) -> (Option<Snapshot>, Option<Problem>) {
+    let mut problem = None;
+    match read(
+        kv,
+        &annotations_key(doc),
+        doc,
+        "The saved annotations",
+        |raw| Envelope::parse(raw, doc, len),
+        &mut problem,
+    ) {
+        Ok(v) => (v.map(|(_, env)| env.data), problem),
+        Err(p) => (None, Some(p)),
+    }
+}
