@@ -697,3 +697,37 @@ pub fn startup(kv: &mut dyn KeyValue) -> AppState {
 pub fn readable(raw: &str, doc: &Document) -> bool {
     Envelope::parse(raw, &doc.id, doc.len).is_ok()
 }
+
+/// Writes everything `state` has waiting — documents left, the open one, the library — and
+/// returns what each save did, for the state to take in.
+pub fn flush(state: &AppState, kv: &mut dyn KeyValue) -> Vec<Msg> {
+    let mut out = Vec::new();
+    for u in state.leaving.iter() {
+        let saved = persist::save_annotations(kv, &u.doc, u.len, &u.store);
+        out.push(Msg::Saved(Rc::new(saved)));
+    }
+    if state.dirty {
+        let saved = persist::save_annotations(kv, &state.doc.id, state.doc.len, &state.store);
+        out.push(Msg::Saved(Rc::new(saved)));
+    }
+    if state.library_dirty {
+        out.push(Msg::LibrarySaved(Rc::new(persist::save_library(
+            kv,
+            &state.library,
+        ))));
+    }
+    out
+}
+
+/// What another tab's write (a `storage` event) means for this state, if anything.
+pub fn storage_event(state: &AppState, key: &str, value: &str) -> Option<Msg> {
+    if key == super::library::library_key() {
+        return Library::parse(value).map(Msg::MergeLibrary);
+    }
+    if key == super::envelope::annotations_key(&state.doc.id) {
+        return Envelope::parse(value, &state.doc.id, state.doc.len)
+            .ok()
+            .map(|env| Msg::MergeFromTab(env.data));
+    }
+    None
+}

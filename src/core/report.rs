@@ -132,10 +132,16 @@ pub fn markdown(doc: &Document, store: &Store, name: Option<&str>, now: Millis) 
     md
 }
 
+/// Leading characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+/// `=`, `+`, `-`, `@`, tab and carriage return.
+const CSV_FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// One CSV field per RFC 4180: quoted when it holds a comma, quote or line break, quotes
-/// doubled. A leading `=`, `+` or `@` gets an apostrophe so spreadsheets show text, not a formula.
+/// doubled. A field starting with one of [`CSV_FORMULA_STARTS`] gets an apostrophe so
+/// spreadsheets show text, not a formula. This also prefixes plain negative numbers (a note
+/// "-5" becomes "'-5"), as OWASP advises: telling a number from a formula is not worth the risk.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '@']) {
+    let s = if s.starts_with(CSV_FORMULA_STARTS) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -305,6 +311,26 @@ mod tests {
             .unwrap();
         assert_eq!(a[4], "Note, with \"quotes\"\nand a line");
         assert_eq!(rows[0][0], "Group");
+    }
+
+    #[test]
+    fn csv_fields_starting_like_a_formula_get_an_apostrophe() {
+        // Expected outputs written out by hand, one per leading character on OWASP's list.
+        let cases = [
+            ("=1+2", "'=1+2"),
+            ("+1", "'+1"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("\rcmd", "\"'\rcmd\""),
+            // Only the first character counts; quoting still applies after the prefix.
+            ("a=b", "a=b"),
+            ("=a,b", "\"'=a,b\""),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(csv_field(input), expected, "csv_field({input:?})");
+        }
     }
 
     /// A minimal RFC 4180 reader, for checking the writer.

@@ -8,11 +8,9 @@ use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::state::{AppContext, AppState, Msg};
+use super::state::{AppContext, AppState};
 use crate::core::app;
-use crate::core::envelope::{annotations_key, Envelope};
-use crate::core::library::{library_key, settings_key, Library, Settings};
-use crate::core::persist::{save_annotations, save_library};
+use crate::core::library::{settings_key, Settings};
 use crate::web::storage::{self, Local};
 
 /// The state at start-up, read from localStorage by the core.
@@ -24,22 +22,10 @@ pub fn startup() -> AppState {
 /// serialising of thousands of annotations) costs one save, off the frame that shows the change.
 const SAVE_DELAY_MS: u32 = 250;
 
-/// Writes everything the state has waiting (documents left, the open one, the library) and
-/// tells the state what each save did.
+/// Runs the core's saves of everything waiting and feeds their results back.
 fn flush(state: &AppState, d: &UseReducerDispatcher<AppState>) {
-    for u in state.leaving.iter() {
-        let saved = save_annotations(&mut Local, &u.doc, u.len, &u.store);
-        d.dispatch(Msg::Saved(Rc::new(saved)));
-    }
-    if state.dirty {
-        let saved = save_annotations(&mut Local, &state.doc.id, state.doc.len, &state.store);
-        d.dispatch(Msg::Saved(Rc::new(saved)));
-    }
-    if state.library_dirty {
-        d.dispatch(Msg::LibrarySaved(Rc::new(save_library(
-            &mut Local,
-            &state.library,
-        ))));
+    for msg in app::flush(state, &mut Local) {
+        d.dispatch(msg);
     }
 }
 
@@ -121,17 +107,9 @@ pub fn use_persistence(state: AppContext) {
                 let (Some(key), Some(value)) = (e.key(), e.new_value()) else {
                     return;
                 };
-                if key == library_key() {
-                    if let Some(library) = Library::parse(&value) {
-                        d.dispatch(Msg::MergeLibrary(library));
-                    }
-                    return;
-                }
-                let doc = latest.borrow().doc.clone();
-                if key == annotations_key(&doc.id) {
-                    if let Ok(env) = Envelope::parse(&value, &doc.id, doc.len) {
-                        d.dispatch(Msg::MergeFromTab(env.data));
-                    }
+                let msg = app::storage_event(&latest.borrow(), &key, &value);
+                if let Some(msg) = msg {
+                    d.dispatch(msg);
                 }
             });
             move || drop(listener)

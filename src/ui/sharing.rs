@@ -223,6 +223,7 @@ pub fn import_dialog() -> Html {
                     { line(r.orphans.len(), "could not be placed (kept, listed under “Not placed”)") }
                     { line(r.rejected.len(), "rejected") }
                     if r.deleted_here > 0 { { line(r.deleted_here, "deleted here after the file was made (not brought back)") } }
+                    if r.future_dated > 0 { { line(r.future_dated, "dated after this device's clock (their times were set to now)") } }
                     if r.ignored_bodies > 0 { { line(r.ignored_bodies, "bodies of other kinds ignored (links, images…)") } }
                 </ul>
                 }
