@@ -101,6 +101,11 @@ pub struct AppState {
     pub leaving: Rc<Vec<Unsaved>>,
     /// The library index has changes not yet in storage.
     pub library_dirty: bool,
+    /// Documents removed here whose text is deleted once the index without them is saved.
+    pub drop_sources: Rc<Vec<String>>,
+    /// Texts of documents added or restored here, kept until an index listing them is saved
+    /// (another tab may have deleted a text this tab's index still lists).
+    pub keep_sources: Rc<Vec<(String, Rc<str>)>>,
 }
 
 /// Compared by identity for the large shared parts: the context compares states on every
@@ -125,6 +130,8 @@ impl PartialEq for AppState {
             && self.removed == o.removed
             && self.dirty == o.dirty
             && self.library_dirty == o.library_dirty
+            && self.drop_sources == o.drop_sources
+            && Rc::ptr_eq(&self.keep_sources, &o.keep_sources)
     }
 }
 
@@ -218,6 +225,8 @@ pub enum Msg {
     AddDocument {
         /// The parsed document.
         doc: Rc<Document>,
+        /// Its source as given.
+        source: Rc<str>,
         /// Its library entry.
         entry: Entry,
         /// Whether its source could be stored (else it is open for this session only).
@@ -278,12 +287,18 @@ impl AppState {
             dirty: false,
             leaving: Rc::new(Vec::new()),
             library_dirty: false,
+            drop_sources: Rc::new(Vec::new()),
+            keep_sources: Rc::new(Vec::new()),
         }
     }
 
     /// True when something waits to be written.
     pub fn unsaved(&self) -> bool {
-        self.dirty || self.library_dirty || !self.leaving.is_empty()
+        self.dirty
+            || self.library_dirty
+            || !self.leaving.is_empty()
+            || !self.drop_sources.is_empty()
+            || !self.keep_sources.is_empty()
     }
 
     fn plan(&self, file: &FileContents, anyway: bool, now: Millis) -> ImportPlan {
@@ -364,7 +379,9 @@ impl AppState {
             Some(Problem::BackedUp(m)) => self.alert = Some(m.clone()),
             None => {}
         }
-        if ok && self.save_failed && !matches!(problem, Some(Problem::NotSaved(_))) {
+        // Saving works again only once nothing is left unwritten (one target may fail while
+        // another succeeds).
+        if ok && self.save_failed && !self.unsaved() {
             self.save_failed = false;
             self.announce("Saving works again: all your changes are saved.".into());
         }
@@ -391,6 +408,16 @@ impl AppState {
     }
 
     fn library_saved(&mut self, saved: &LibrarySaved) {
+        if !saved.kept.is_empty() {
+            let mut keep = (*self.keep_sources).clone();
+            keep.retain(|(id, _)| !saved.kept.contains(id));
+            self.keep_sources = Rc::new(keep);
+        }
+        if !saved.dropped.is_empty() {
+            let mut drop = (*self.drop_sources).clone();
+            drop.retain(|id| !saved.dropped.contains(id));
+            self.drop_sources = Rc::new(drop);
+        }
         if let Some(stored) = &saved.stored {
             self.merge_library(stored);
         }
@@ -403,6 +430,13 @@ impl AppState {
             self.library_dirty = false;
         }
         self.problem(&saved.problem, saved.ok);
+    }
+
+    fn keep_source(&mut self, id: &str, source: Rc<str>) {
+        let mut keep = (*self.keep_sources).clone();
+        keep.retain(|(k, _)| k != id);
+        keep.push((id.to_string(), source));
+        self.keep_sources = Rc::new(keep);
     }
 
     fn merge_library(&mut self, other: &Library) {
@@ -443,6 +477,11 @@ impl AppState {
             .iter()
             .find(|u| u.doc == doc.id)
             .map(|u| u.store.clone());
+        if store.is_some() {
+            let mut leaving = (*self.leaving).clone();
+            leaving.retain(|u| u.doc != doc.id);
+            self.leaving = Rc::new(leaving);
+        }
         self.dirty = store.is_some();
         self.store = store.unwrap_or_default();
         self.doc = doc;
@@ -574,10 +613,16 @@ impl AppState {
                 }
                 self.open(doc, true);
             }
-            Msg::AddDocument { doc, entry, kept } => {
+            Msg::AddDocument {
+                doc,
+                source,
+                entry,
+                kept,
+            } => {
                 let title = entry.title.clone();
                 match kept {
                     Ok(()) => {
+                        self.keep_source(&entry.id, source);
                         self.change_library(|l| {
                             l.add(entry);
                             true
@@ -606,6 +651,11 @@ impl AppState {
                     return false;
                 };
                 let title = entry.title.clone();
+                if source.is_some() {
+                    let mut drop = (*self.drop_sources).clone();
+                    drop.push(id.clone());
+                    self.drop_sources = Rc::new(drop);
+                }
                 self.removed = Some(Rc::new(Removed { entry, source }));
                 if self.doc.id == id {
                     self.open(Rc::new(Document::default_summary()), false);
@@ -625,6 +675,12 @@ impl AppState {
                     l.restore(removed.entry.clone(), at);
                     true
                 });
+                let mut drop = (*self.drop_sources).clone();
+                drop.retain(|id| *id != removed.entry.id);
+                self.drop_sources = Rc::new(drop);
+                if let Some(source) = &removed.source {
+                    self.keep_source(&removed.entry.id, source.as_str().into());
+                }
                 self.removed = None;
                 self.announce(format!("“{title}” is back in your documents."));
             }
@@ -710,10 +766,12 @@ pub fn flush(state: &AppState, kv: &mut dyn KeyValue) -> Vec<Msg> {
         let saved = persist::save_annotations(kv, &state.doc.id, state.doc.len, &state.store);
         out.push(Msg::Saved(Rc::new(saved)));
     }
-    if state.library_dirty {
+    if state.library_dirty || !state.drop_sources.is_empty() || !state.keep_sources.is_empty() {
         out.push(Msg::LibrarySaved(Rc::new(persist::save_library(
             kv,
             &state.library,
+            &state.drop_sources,
+            &state.keep_sources,
         ))));
     }
     out

@@ -234,7 +234,10 @@ pub fn plan_import(
             copy.conflict_of = Some(copy.id.clone());
             copy.id = copy_id;
             match store.get(&copy.id) {
-                Some(existing) if existing.same_content(&copy) => r.unchanged += 1,
+                // The copy is here already, as it came or edited since: never put it back.
+                Some(existing) if existing.same_content(&copy) || existing.descends_from(&copy) => {
+                    r.unchanged += 1
+                }
                 _ => {
                     r.conflicts += 1;
                     plan.put.push(copy);

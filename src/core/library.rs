@@ -77,9 +77,18 @@ pub struct Entry {
     pub added: Millis,
     /// Size of the source in bytes.
     pub bytes: usize,
-    /// Logical time of its last change (added, renamed, restored): the newer entry wins a merge.
+    /// Logical time it was last added or restored: a removal stamped later hides it, one
+    /// stamped earlier does not.
     #[serde(default)]
     pub modified: Millis,
+    /// Logical time of its last rename: the later rename wins a merge (and never brings a
+    /// removed document back).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub renamed: Millis,
+}
+
+fn is_zero(t: &Millis) -> bool {
+    *t == 0
 }
 
 /// The library index as stored.
@@ -155,7 +164,10 @@ pub fn title_for(doc: &Document, file_name: &str) -> String {
 impl Library {
     /// The highest logical time in the index.
     fn clock(&self) -> Millis {
-        let entries = self.documents.iter().map(|e| e.modified.max(e.added));
+        let entries = self
+            .documents
+            .iter()
+            .map(|e| e.modified.max(e.added).max(e.renamed));
         entries
             .chain(self.removed.values().copied())
             .max()
@@ -199,7 +211,7 @@ impl Library {
         match self.documents.iter_mut().find(|e| e.id == id) {
             Some(e) if !title.is_empty() => {
                 e.title = title.chars().take(MAX_TITLE_CHARS).collect();
-                e.modified = stamp;
+                e.renamed = stamp;
                 true
             }
             _ => false,
@@ -246,20 +258,29 @@ impl Library {
                 continue;
             }
             match self.documents.iter_mut().find(|m| m.id == e.id) {
-                Some(m)
-                    if m.modified > e.modified
-                        || (m.modified == e.modified
-                            && (&m.title, m.added) >= (&e.title, e.added)) => {}
                 Some(m) => {
-                    *m = e.clone();
-                    changed += 1;
+                    let mut both = if e.modified > m.modified {
+                        e.clone()
+                    } else {
+                        m.clone()
+                    };
+                    let named = if (e.renamed, &e.title) > (m.renamed, &m.title) {
+                        e
+                    } else {
+                        &*m
+                    };
+                    both.title = named.title.clone();
+                    both.renamed = named.renamed;
+                    if both != *m {
+                        *m = both;
+                        changed += 1;
+                    }
                 }
                 None => {
                     self.documents.push(e.clone());
                     changed += 1;
                 }
             }
-            self.removed.remove(&e.id);
         }
         self.removed
             .retain(|id, _| !self.documents.iter().any(|e| &e.id == id));
@@ -341,6 +362,7 @@ mod tests {
             added: 1,
             bytes: 3,
             modified: 0,
+            renamed: 0,
         };
         let mut lib = Library::default();
         lib.add(e("a", "A"));
@@ -378,6 +400,7 @@ mod tests {
             added,
             bytes: 1,
             modified: 0,
+            renamed: 0,
         }
     }
 
@@ -390,6 +413,7 @@ mod tests {
         one.add(entry("b", 20));
         two.add(entry("c", 30));
         assert!(two.rename("a", "Renamed in two", 31));
+        assert!(two.rename("c", "C renamed", 32));
         let gone = one.remove("a", 21);
         assert!(gone.is_some());
         let (mut x, mut y) = (one.clone(), two.clone());
@@ -397,9 +421,14 @@ mod tests {
         y.merge(&one);
         assert_eq!(x.documents, y.documents, "merging is order-independent");
         let ids: Vec<&str> = x.documents.iter().map(|e| e.id.as_str()).collect();
-        // The rename (stamp 31) came after the removal (stamp 21): the document stays.
-        assert_eq!(ids, ["c", "b", "a"]);
-        assert_eq!(x.documents[2].title, "Renamed in two");
+        // A rename, even one stamped later, does not bring a removed document back: its text
+        // went with the removal.
+        assert_eq!(ids, ["c", "b"]);
+        assert_eq!(x.documents[0].title, "C renamed");
+        let mut z = x.clone();
+        z.restore(gone.unwrap(), 0);
+        x.merge(&z);
+        assert_eq!(x.documents.len(), 3, "a restore after the removal wins");
         // A removal after everything a tab saw wins everywhere.
         x.remove("c", 0);
         y.merge(&x);

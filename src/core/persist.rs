@@ -3,9 +3,11 @@
 //!
 //! These run against any [`KeyValue`]: localStorage in the browser, a model in the simulation.
 
+use std::rc::Rc;
+
 use super::envelope::{self, annotations_key, Envelope};
 use super::kv::{KeyValue, Raw, StorageError};
-use super::library::{library_key, Library};
+use super::library::{document_key, library_key, Library};
 use super::store::{Snapshot, Store};
 
 /// What the user must be told after a save.
@@ -143,17 +145,32 @@ pub struct LibrarySaved {
     pub ok: bool,
     /// What to tell the user, if anything.
     pub problem: Option<Problem>,
+    /// Documents whose text was deleted (or needs no deleting any more).
+    pub dropped: Vec<String>,
+    /// Documents whose text is stored under an index that lists them (or that no longer lists them).
+    pub kept: Vec<String>,
 }
 
 /// The backup scope of a damaged library index.
 pub const LIBRARY_SCOPE: &str = "library";
 
-/// Saves the library index, merged with what another tab stored.
-pub fn save_library(kv: &mut dyn KeyValue, library: &Library) -> LibrarySaved {
+/// Saves the library index, merged with what another tab stored; then deletes the text of the
+/// documents in `drop` (removed here) that the saved index no longer lists. The text goes only
+/// after the index without it is stored, so no index ever lists a document whose text is gone.
+/// Texts in `keep` (added or restored here) are written again when the saved index lists them
+/// and another tab deleted them.
+pub fn save_library(
+    kv: &mut dyn KeyValue,
+    library: &Library,
+    drop: &[String],
+    keep: &[(String, Rc<str>)],
+) -> LibrarySaved {
     let mut out = LibrarySaved {
         stored: None,
         ok: false,
         problem: None,
+        dropped: Vec::new(),
+        kept: Vec::new(),
     };
     let key = library_key();
     let stored = match read(
@@ -180,16 +197,34 @@ pub fn save_library(kv: &mut dyn KeyValue, library: &Library) -> LibrarySaved {
     let json = union.to_json();
     let unchanged = stored.as_ref().is_some_and(|(raw, _)| *raw == json);
     out.stored = stored.map(|(_, l)| l);
-    if unchanged || (out.stored.is_none() && out.problem.is_none() && union == Library::default()) {
-        out.ok = true;
-        return out;
-    }
-    match kv.set(&key, &json) {
-        Ok(()) => out.ok = true,
-        Err(e) => {
-            out.problem = Some(Problem::NotSaved(format!(
-                "Your list of documents could not be saved: {e}. Every document stays open-able in this tab; what was saved before is untouched."
-            )))
+    let empty = out.stored.is_none() && out.problem.is_none() && union == Library::default();
+    out.ok = unchanged
+        || empty
+        || {
+            match kv.set(&key, &json) {
+                Ok(()) => true,
+                Err(e) => {
+                    out.problem = Some(Problem::NotSaved(format!(
+                    "Your list of documents could not be saved: {e}. Every document stays open-able in this tab; what was saved before is untouched."
+                )));
+                    false
+                }
+            }
+        };
+    if out.ok {
+        for (id, source) in keep {
+            let key = document_key(id);
+            let listed = union.documents.iter().any(|e| &e.id == id);
+            let there = matches!(kv.get(&key), Ok(Some(_)));
+            if !listed || there || kv.set(&key, source).is_ok() {
+                out.kept.push(id.clone());
+            }
+        }
+        for id in drop {
+            let listed = union.documents.iter().any(|e| &e.id == id);
+            if listed || kv.remove(&document_key(id)).is_ok() {
+                out.dropped.push(id.clone());
+            }
         }
     }
     out

@@ -32,10 +32,12 @@ pub fn open_source(d: &UseReducerDispatcher<AppState>, name: &str, text: &str, f
         added: clock::now(),
         bytes: text.len(),
         modified: 0,
+        renamed: 0,
     };
     let kept = storage::write(&document_key(&doc.id), text).map_err(|e| e.to_string());
     d.dispatch(Msg::AddDocument {
         doc: Rc::new(doc),
+        source: text.into(),
         entry,
         kept,
     });
@@ -118,16 +120,14 @@ fn document_row(props: &RowProps) -> Html {
         let state = state.clone();
         let id = e.id.clone();
         Callback::from(move |_: MouseEvent| {
+            // The text is held for Undo; the core deletes it from storage once the library
+            // without the document is saved.
             let source = storage::read(&document_key(&id)).ok().flatten();
             state.dispatch(Msg::RemoveDocument {
                 id: id.clone(),
-                source: source.clone(),
+                source,
                 at: clock::now(),
             });
-            // The text goes only once it is held for Undo (a source that could not be read stays).
-            if source.is_some() {
-                let _ = storage::remove(&document_key(&id));
-            }
         })
     };
     let size = if e.bytes >= 1_000_000 {
