@@ -4,12 +4,39 @@
 #     named after their content hash, so a new build replaces the old cache cleanly.
 #  2. r2p-annotator.html: the single-file edition (CSS, JS glue, wasm and icon inlined) that
 #     works when opened from disk (file://).
+# Both pages get the hashes of their inline scripts and styles written into their
+# Content-Security-Policy meta tags (index.html: trunk's loader script, which names this build's
+# hashed files, so its hash is known only now).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STAGE="${TRUNK_STAGING_DIR:?run by trunk}"
 cd "$STAGE"
 SINGLE=r2p-annotator.html
 rm -f sw.js "$SINGLE"
+
+# --- Content-Security-Policy hashes ------------------------------------------------------------
+# Replaces {{CSP_SCRIPT_HASHES}} and {{CSP_STYLE_HASHES}} with a 'sha256-…' source for each inline
+# <script> (one without src) and <style> of the page, hashed over its text as the browser reads it
+# (UTF-8, CR LF as LF). Run once a page is final: any later change to its inline code voids the hash.
+csp_hashes() {
+  perl -0777 -i -pe '
+    use Digest::SHA qw(sha256); use MIME::Base64 qw(encode_base64);
+    sub h { my $t = shift; $t =~ s/\r\n?/\n/g; "\x27sha256-" . encode_base64(sha256($t), "") . "\x27" }
+    my @scripts = map { h($_) } m{<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>}gis;
+    my @styles = map { h($_) } m{<style\b[^>]*>(.*?)</style>}gis;
+    s/\{\{CSP_SCRIPT_HASHES\}\}/join(" ", @scripts)/ge;
+    s/\{\{CSP_STYLE_HASHES\}\}/join(" ", @styles)/ge;
+  ' "$1"
+  if grep -q '{{CSP_' "$1"; then
+    echo "post-build: $1 still holds a CSP placeholder" >&2
+    exit 1
+  fi
+  if ! grep -q "Content-Security-Policy\" content=\"[^\"]*'sha256-" "$1"; then
+    echo "post-build: $1 has no inline script or style hash in its Content-Security-Policy" >&2
+    exit 1
+  fi
+}
+csp_hashes index.html
 
 # --- 1. service worker -------------------------------------------------------------------------
 mapfile -t FILES < <(find . -type f ! -name sw.js ! -name "$SINGLE" | sed 's|^\./||' | LC_ALL=C sort)
@@ -24,6 +51,8 @@ VERSION="$(cat "${FILES[@]}" | sha256sum | cut -c1-16)"
 } > sw.js
 
 # --- 2. single-file edition --------------------------------------------------------------------
+# Its Content-Security-Policy allows only its own inline script and style (by hash, filled in
+# last), compiling the inlined wasm, data: images (the icon) and style attributes (see index.html).
 JS="$(ls r2p-annotator-*.js | head -n1)"
 WASM="$(ls r2p-annotator-*_bg.wasm | head -n1)"
 CSS="$(ls style-*.css | head -n1)"
@@ -35,6 +64,7 @@ CSS="$(ls style-*.css | head -n1)"
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="description" content="R2P Annotator, single-file edition: works offline from a USB stick or a learning platform.">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src {{CSP_SCRIPT_HASHES}} 'wasm-unsafe-eval'; style-src {{CSP_STYLE_HASHES}}; style-src-attr 'unsafe-inline'; img-src data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'">
 <title>R2P Annotator</title>
 <link rel="icon" href="data:image/svg+xml;base64,$(base64 -w0 icons/icon.svg)">
 <style>
@@ -71,4 +101,7 @@ if grep -q "^import " "$SINGLE"; then
   echo "post-build: $SINGLE still imports a module; the single-file edition must inline everything" >&2
   exit 1
 fi
+
+csp_hashes "$SINGLE"
+
 echo "post-build: sw.js (${#FILES[@]} files, version $VERSION), $SINGLE ($(wc -c < "$SINGLE") bytes)"

@@ -1,10 +1,18 @@
 
 // Service worker of R2P Annotator: precaches the whole app at install and serves it cache-first,
 // so the app works offline after one visit. (VERSION and FILES are written above at build time.)
-const CACHE = `r2p-annotator-${VERSION}`;
+// Cache names carry the worker's scope, so that another copy of the app on the same origin (served
+// from another path) keeps its own caches: activate deletes only this copy's older ones. A space
+// ends the scope: a serialized URL never holds one, so no copy's prefix starts another's (a ":"
+// would let scope "/a/" claim the caches of scope "/a/:b/").
+const CACHE_PREFIX = `r2p-annotator:${self.registration.scope} `;
+const CACHE = CACHE_PREFIX + VERSION;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
+  // cache: "reload" bypasses the HTTP cache, so a stale copy of a file cannot enter a new version.
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(FILES.map((f) => new Request(f, { cache: "reload" }))))
+  );
 });
 
 self.addEventListener("activate", (event) => {
@@ -12,7 +20,7 @@ self.addEventListener("activate", (event) => {
     caches
       .keys()
       .then((keys) =>
-        Promise.all(keys.filter((k) => k.startsWith("r2p-annotator-") && k !== CACHE).map((k) => caches.delete(k)))
+        Promise.all(keys.filter((k) => k.startsWith(CACHE_PREFIX) && k !== CACHE).map((k) => caches.delete(k)))
       )
       .then(() => self.clients.claim())
   );
