@@ -237,6 +237,8 @@ struct Model {
     events: Vec<Vec<(String, String)>>,
     /// A broken rule seen while writing.
     violation: Option<String>,
+    /// Keys written since the last check.
+    changed: BTreeSet<String>,
 }
 
 impl Model {
@@ -266,6 +268,7 @@ impl TabKv<'_> {
             return Err(StorageError::Full);
         }
         self.model.values.insert(key.to_string(), value.clone());
+        self.model.changed.insert(key.to_string());
         let text = String::from_utf16(&value).unwrap_or_default();
         for (i, q) in self.model.events.iter_mut().enumerate() {
             if i != self.tab {
@@ -764,7 +767,11 @@ impl Sim {
         if let Some(v) = self.model.violation.take() {
             return Err(v);
         }
-        for (key, value) in &self.model.values {
+        let changed = std::mem::take(&mut self.model.changed);
+        for key in &changed {
+            let Some(value) = self.model.values.get(key) else {
+                continue;
+            };
             let text = String::from_utf16(value);
             if is_backup_key(key) {
                 if !self.model.planted.contains(value) {
@@ -800,6 +807,8 @@ impl Sim {
             self.close(tab);
             self.tabs[tab] = None;
         }
+        // The last check reads every key, not only those written since the step before.
+        self.model.changed = self.model.values.keys().cloned().collect();
         self.check_always()?;
         let stored = |model: &Model, doc: &str, len: usize| -> Option<Envelope> {
             let raw = String::from_utf16(model.values.get(&annotations_key(doc))?).ok()?;

@@ -789,3 +789,289 @@ pub fn storage_event(state: &AppState, key: &str, value: &str) -> Option<Msg> {
     }
     None
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::core::envelope::annotations_key;
+    use crate::core::kv::{backup_key, StorageError};
+    use crate::core::library::{library_key, Format};
+
+    /// localStorage in memory, values as UTF-16 code units (as browsers keep them).
+    #[derive(Default)]
+    struct Mem(BTreeMap<String, Vec<u16>>);
+
+    impl KeyValue for Mem {
+        fn get(&self, key: &str) -> Result<Option<Raw>, StorageError> {
+            Ok(self
+                .0
+                .get(key)
+                .map(|v| String::from_utf16(v).map_or(Raw::NotUtf16, Raw::Text)))
+        }
+        fn set(&mut self, key: &str, value: &str) -> Result<(), StorageError> {
+            self.0.insert(key.into(), value.encode_utf16().collect());
+            Ok(())
+        }
+        fn remove(&mut self, key: &str) -> Result<(), StorageError> {
+            self.0.remove(key);
+            Ok(())
+        }
+        fn back_up(&mut self, from: &str, scope: &str) -> Result<String, StorageError> {
+            let v = self.0.get(from).cloned().unwrap_or_default();
+            let key = backup_key(scope, &v);
+            self.0.entry(key.clone()).or_insert(v);
+            Ok(key)
+        }
+    }
+
+    impl Mem {
+        fn text(&self, key: &str) -> Option<String> {
+            self.0
+                .get(key)
+                .map(|v| String::from_utf16(v).expect("text"))
+        }
+    }
+
+    const NOW: Millis = 1_790_000_000_000;
+
+    fn run(s: &mut AppState, kv: &mut Mem, msgs: Vec<Msg>) {
+        for m in msgs {
+            s.update(m);
+        }
+        for m in flush(s, kv) {
+            s.update(m);
+        }
+    }
+
+    fn annotate(s: &mut AppState, id: &str, start: usize, end: usize, at: Millis) {
+        s.update(Msg::SelectText {
+            pending: Pending { start, end },
+            place: Place {
+                left: 0.0,
+                top: 0.0,
+            },
+        });
+        s.update(Msg::Tag {
+            tag: "pillar-1".into(),
+            new_id: id.into(),
+            at,
+        });
+    }
+
+    fn stored_ids(kv: &Mem, doc: &Document) -> Vec<String> {
+        let raw = kv.text(&annotations_key(&doc.id)).unwrap_or_default();
+        Envelope::parse(&raw, &doc.id, doc.len)
+            .map(|e| e.data.annotations.into_iter().map(|a| a.id).collect())
+            .unwrap_or_default()
+    }
+
+    fn pasted() -> (Rc<Document>, Entry, &'static str) {
+        let source = "A pasted lesson.\n\nIt has two paragraphs.";
+        let doc = parse(source, Format::Plain);
+        let entry = Entry {
+            id: doc.id.clone(),
+            title: "Pasted".into(),
+            format: Format::Plain,
+            added: NOW,
+            bytes: source.len(),
+            modified: 0,
+            renamed: 0,
+        };
+        (Rc::new(doc), entry, source)
+    }
+
+    #[test]
+    fn switching_documents_writes_the_pending_change_of_the_one_left() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        let summary = s.doc.clone();
+        annotate(&mut s, "a", 10, 20, NOW);
+        assert!(s.dirty, "a change waits for the debounce");
+        let (doc, entry, source) = pasted();
+        kv.set(&document_key(&doc.id), source).unwrap();
+        s.update(Msg::AddDocument {
+            doc,
+            source: source.into(),
+            entry,
+            kept: Ok(()),
+        });
+        assert_eq!(
+            s.leaving.len(),
+            1,
+            "the summary's change is kept until written"
+        );
+        run(&mut s, &mut kv, vec![]);
+        assert_eq!(stored_ids(&kv, &summary), ["a"]);
+        assert!(s.leaving.is_empty() && !s.unsaved());
+    }
+
+    #[test]
+    fn a_note_is_saved_as_typed_in_one_undo_step() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        annotate(&mut s, "a", 10, 20, NOW);
+        run(&mut s, &mut kv, vec![]);
+        let mut note = String::new();
+        for (i, c) in "why".chars().enumerate() {
+            note.push(c);
+            s.update(Msg::EditNote {
+                id: "a".into(),
+                note: note.clone(),
+                at: NOW + 1 + i as Millis,
+            });
+            assert!(s.dirty);
+        }
+        // The tab closes before the field is left: pagehide flushes.
+        run(&mut s, &mut kv, vec![]);
+        let raw = kv.text(&annotations_key(&s.doc.id)).unwrap();
+        assert!(raw.contains(r#""note":"why""#), "{raw}");
+        s.update(Msg::FinishNote { id: "a".into() });
+        assert_eq!(
+            s.status.0,
+            "Saved the note on “q”.".replace('q', &s.store.get("a").unwrap().quote)
+        );
+        s.update(Msg::Do(Action::Undo { at: NOW + 10 }));
+        assert_eq!(
+            s.store.get("a").unwrap().note,
+            "",
+            "one undo takes the whole note back"
+        );
+    }
+
+    #[test]
+    fn an_annotation_dated_in_the_future_can_be_deleted() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        // As stored before this fix: a file's time taken as it came.
+        annotate(&mut s, "x", 10, 20, 4_070_908_800_000); // 2099-01-01
+        run(
+            &mut s,
+            &mut kv,
+            vec![Msg::Do(Action::Delete {
+                id: "x".into(),
+                at: NOW,
+            })],
+        );
+        let mut other = startup(&mut kv);
+        assert!(
+            other.store.get("x").is_none(),
+            "the delete holds after reload"
+        );
+        other.update(Msg::MergeFromTab(s.store.snapshot()));
+        assert!(other.store.get("x").is_none(), "and in another tab");
+        // A file dated in 2099 is clamped to this device's clock at import.
+        let file = crate::core::w3c::read_file(
+            br#"[{"type":"Annotation","id":"urn:uuid:11111111-1111-4111-8111-111111111111","modified":"2099-01-01T00:00:00Z","body":[{"type":"TextualBody","purpose":"tagging","value":"Pillar III"}],"target":{"selector":{"type":"TextPositionSelector","start":0,"end":5}}}]"#,
+        )
+        .unwrap();
+        s.update(Msg::ReviewImport {
+            name: "f.json".into(),
+            file,
+            at: NOW,
+        });
+        assert_eq!(s.import.as_ref().unwrap().plan.report.future_dated, 1);
+        s.update(Msg::AnchorImportAnyway { at: NOW });
+        s.update(Msg::ConfirmImport { at: NOW });
+        let a = s
+            .store
+            .get("11111111-1111-4111-8111-111111111111")
+            .expect("imported");
+        assert_eq!(a.modified, NOW);
+    }
+
+    #[test]
+    fn an_empty_id_never_reaches_storage() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        let file = crate::core::w3c::read_file(
+            br#"[{"type":"Annotation","id":"urn:uuid:","body":[{"type":"TextualBody","purpose":"tagging","value":"Pillar III"}],"target":{"selector":{"type":"TextQuoteSelector","exact":"civil society organizations"}}}]"#,
+        )
+        .unwrap();
+        assert!(file.items.is_empty());
+        assert_eq!(file.rejected.len(), 1);
+        assert!(
+            file.rejected[0].reason.contains("names no annotation"),
+            "{:?}",
+            file.rejected
+        );
+        annotate(&mut s, "", 1, 5, NOW);
+        annotate(&mut s, "b", 1, 5, NOW);
+        run(&mut s, &mut kv, vec![]);
+        let again = startup(&mut kv);
+        assert_eq!(again.alert, None);
+        assert_eq!(stored_ids(&kv, &again.doc), ["b"]);
+    }
+
+    #[test]
+    fn a_damaged_library_is_backed_up_exactly_and_reported() {
+        let mut kv = Mem::default();
+        let damaged: Vec<u16> = vec![0x7b, 0xd83d, 0x62]; // "{", a lone surrogate, "b"
+        kv.0.insert(library_key(), damaged.clone());
+        let mut s = startup(&mut kv);
+        let alert = s.alert.clone().expect("an alert");
+        let backup = backup_key(crate::core::persist::LIBRARY_SCOPE, &damaged);
+        assert!(alert.contains(&backup), "{alert}");
+        assert_eq!(kv.0.get(&backup), Some(&damaged), "byte-exact");
+        let (doc, entry, source) = pasted();
+        kv.set(&document_key(&doc.id), source).unwrap();
+        run(
+            &mut s,
+            &mut kv,
+            vec![Msg::AddDocument {
+                doc,
+                source: source.into(),
+                entry,
+                kept: Ok(()),
+            }],
+        );
+        let lib = Library::parse(&kv.text(&library_key()).unwrap()).expect("readable now");
+        assert_eq!(lib.documents.len(), 1);
+        assert_eq!(kv.0.get(&backup), Some(&damaged), "the backup stays");
+    }
+
+    /// Storage as schema 1 wrote it before documents kept their ids through parser changes.
+    const FIXTURE: &str = include_str!("../../tests/fixtures/storage-schema-1.json");
+
+    #[test]
+    fn storage_of_schema_one_opens_unchanged() {
+        let fixture: BTreeMap<String, String> = serde_json::from_str(FIXTURE).unwrap();
+        let mut kv = Mem::default();
+        for (k, v) in &fixture {
+            kv.set(k, v).unwrap();
+        }
+        let s = startup(&mut kv);
+        assert_eq!(s.alert, None);
+        let lib_raw: serde_json::Value = serde_json::from_str(&fixture[&library_key()]).unwrap();
+        let current = lib_raw["current"].as_str().unwrap();
+        assert_eq!(s.doc.id, current, "the document open last opens again");
+        let check = |s: &AppState| {
+            let raw: serde_json::Value =
+                serde_json::from_str(&fixture[&annotations_key(&s.doc.id)]).unwrap();
+            let want = raw["annotations"].as_array().unwrap();
+            assert_eq!(s.store.len(), want.len());
+            for w in want {
+                let a = s.store.get(w["id"].as_str().unwrap()).expect("kept");
+                let (start, end) = (
+                    w["start"].as_u64().unwrap() as usize,
+                    w["end"].as_u64().unwrap() as usize,
+                );
+                assert_eq!((a.start, a.end), (start, end));
+                assert_eq!(
+                    s.doc.slice(start, end),
+                    w["quote"].as_str().unwrap(),
+                    "offsets still fit the text"
+                );
+                assert_eq!(a.note, w["note"].as_str().unwrap_or(""));
+            }
+        };
+        check(&s);
+        let mut s = s;
+        s.update(Msg::OpenDocument(Rc::new(Document::default_summary())));
+        let (stored, problem) = persist::load_annotations(&mut kv, &s.doc.id, s.doc.len);
+        assert_eq!(problem, None);
+        s.update(Msg::MergeFromTab(stored.expect("summary annotations")));
+        check(&s);
+    }
+}

@@ -2,6 +2,9 @@
 
 use sha2::{Digest, Sha256};
 
+/// The built-in summary's id: the SHA-256 of its canonical text as first published.
+pub const SUMMARY_ID: &str = "a525d7b4305cbe3eb58f4023f29b47996dcf933a4840b5bd082a9ba2bf507b11";
+
 /// The default document, shipped verbatim from the seed (the parser makes the two page-break repairs).
 pub const DEFAULT_SOURCE: &str =
     include_str!("../../www/documents/r2p-presidents-summary-2014.txt");
@@ -265,7 +268,11 @@ impl Document {
 
     /// The default document: the President's Summary of the 2014 GA dialogue on R2P.
     pub fn default_summary() -> Document {
-        Document::parse_plain(DEFAULT_SOURCE)
+        let mut doc = Document::parse_plain(DEFAULT_SOURCE);
+        // Its id is fixed: annotations are stored under it, and a later change to the parser
+        // must not strand them.
+        doc.id = SUMMARY_ID.into();
+        doc
     }
 
     /// The title (first Title block), else the first block's text.
