@@ -636,3 +636,38 @@ fn arb_json() -> impl Strategy<Value = Value> {
         ]
     })
 }
+
+/// 30,000 theme labels that all slug to the same id ("theme"): planning stays linear (it was
+/// quadratic in the labels, and cubic in the numbering of the ids).
+#[test]
+fn thirty_thousand_colliding_theme_labels_plan_quickly() {
+    let doc = summary();
+    let symbols = ['!', '?', '#', '$', '%', '&', '*', '+'];
+    let labels: Vec<String> = (0..30_000usize)
+        .map(|mut i| {
+            let mut tail = String::new();
+            loop {
+                tail.push(symbols[i % 8]);
+                i /= 8;
+                if i == 0 {
+                    break;
+                }
+            }
+            format!("Theme {tail}")
+        })
+        .collect();
+    let taxonomy: Vec<Value> = labels.iter().map(|l| json!({ "label": l })).collect();
+    let file = json!({
+        "type": "AnnotationCollection",
+        "r2p:taxonomy": taxonomy,
+        "first": { "type": "AnnotationPage", "items": [] }
+    });
+    let started = std::time::Instant::now();
+    let p = plan(&doc, &Store::new(), file.to_string().as_bytes(), false);
+    let took = started.elapsed();
+    assert_eq!(p.tags.len(), 30_000, "every label is a theme of its own");
+    let ids: std::collections::HashSet<&str> = p.tags.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids.len(), 30_000, "with distinct ids");
+    assert!(ids.contains("custom-theme") && ids.contains("custom-theme-30000"));
+    assert!(took.as_secs_f64() < 2.0, "planning took {took:?}");
+}

@@ -3,6 +3,8 @@
 //! Planning changes nothing: the user reads the report first, then the plan's [`Action::Import`]
 //! applies it as one undo step.
 
+use std::collections::{HashMap, HashSet};
+
 use super::anchor::{Anchorer, Anchoring};
 use super::document::Document;
 use super::store::{Action, Annotation, Millis, Store};
@@ -84,38 +86,67 @@ fn clamp_future(a: &mut Annotation, now: Millis) -> bool {
     true
 }
 
-fn resolve_tags(
-    labels: &[String],
-    file: &FileContents,
-    store: &Store,
-    plan_tags: &mut Vec<Tag>,
-) -> Vec<String> {
-    let known = store.tags();
+/// The tags known while planning (the store's and those the plan adds), indexed so that each
+/// label resolves in constant time: a hostile file with thousands of labels that slug to the
+/// same id costs linear work, not quadratic.
+struct TagIndex {
+    by_label: HashMap<String, String>,
+    taken: HashSet<String>,
+    /// The next number to try after a slug, per slug.
+    next: HashMap<String, usize>,
+    customs: usize,
+    /// The file's own descriptions of its themes, by lowercase label (the first one wins).
+    described: HashMap<String, super::w3c::FileTag>,
+}
+
+impl TagIndex {
+    fn new(store: &Store, file: &FileContents) -> TagIndex {
+        let known = store.tags();
+        let mut described = HashMap::new();
+        for t in &file.taxonomy {
+            described
+                .entry(t.label.to_lowercase())
+                .or_insert_with(|| t.clone());
+        }
+        TagIndex {
+            by_label: known
+                .iter()
+                .map(|t| (t.label.to_lowercase(), t.id.clone()))
+                .collect(),
+            taken: known.iter().map(|t| t.id.clone()).collect(),
+            next: HashMap::new(),
+            customs: store.custom_tags().len(),
+            described,
+        }
+    }
+
+    fn fresh_id(&mut self, label: &str) -> String {
+        let base = format!("custom-{}", slug(label));
+        let n = self.next.entry(base.clone()).or_insert(2);
+        let mut id = base.clone();
+        while id == "custom-" || self.taken.contains(&id) {
+            id = format!("{base}-{n}");
+            *n += 1;
+        }
+        self.taken.insert(id.clone());
+        id
+    }
+}
+
+fn resolve_tags(labels: &[String], index: &mut TagIndex, plan_tags: &mut Vec<Tag>) -> Vec<String> {
     labels
         .iter()
         .map(|label| {
             let lower = label.to_lowercase();
-            if let Some(t) = known
-                .iter()
-                .chain(plan_tags.iter())
-                .find(|t| t.label.to_lowercase() == lower)
-            {
-                return t.id.clone();
+            if let Some(id) = index.by_label.get(&lower) {
+                return id.clone();
             }
-            let taken = |id: &str| known.iter().chain(plan_tags.iter()).any(|t| t.id == id);
-            let base = format!("custom-{}", slug(label));
-            let mut id = base.clone();
-            let mut n = 2;
-            while id == "custom-" || taken(&id) {
-                id = format!("{base}-{n}");
-                n += 1;
-            }
-            let customs = store.custom_tags().len() + plan_tags.len();
-            let fallback = CUSTOM_COLORS[customs % CUSTOM_COLORS.len()];
-            let described = file
-                .taxonomy
-                .iter()
-                .find(|t| t.label.to_lowercase() == lower)
+            let id = index.fresh_id(label);
+            let fallback = CUSTOM_COLORS[index.customs % CUSTOM_COLORS.len()];
+            index.customs += 1;
+            let described = index
+                .described
+                .get(&lower)
                 .cloned()
                 .unwrap_or(super::w3c::FileTag {
                     label: label.clone(),
@@ -128,6 +159,7 @@ fn resolve_tags(
                 tag.badge = format!("{}*", initials(label));
             }
             tag.label = label.clone();
+            index.by_label.insert(lower, id.clone());
             plan_tags.push(tag);
             id
         })
@@ -146,6 +178,7 @@ pub fn plan_import(
 ) -> ImportPlan {
     let here = document_iri(&doc.id);
     let mut plan = ImportPlan::default();
+    let mut index = TagIndex::new(store, file);
     let r = &mut plan.report;
     r.rejected = file.rejected.clone();
     r.warnings = file.warnings.clone();
@@ -183,7 +216,7 @@ pub fn plan_import(
         } else {
             doc.slice(start, end)
         };
-        let tags = resolve_tags(&item.tags, file, store, &mut plan.tags);
+        let tags = resolve_tags(&item.tags, &mut index, &mut plan.tags);
         let mut incoming = Annotation {
             id: item.id.clone(),
             start,
@@ -247,7 +280,7 @@ pub fn plan_import(
     }
     // The file's own themes come too, used or not, so the receiver sees the same colours.
     let labels: Vec<String> = file.taxonomy.iter().map(|t| t.label.clone()).collect();
-    resolve_tags(&labels, file, store, &mut plan.tags);
+    resolve_tags(&labels, &mut index, &mut plan.tags);
     plan.report.new_tags = plan.tags.iter().map(|t| t.label.clone()).collect();
     plan
 }
