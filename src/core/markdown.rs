@@ -41,6 +41,34 @@ fn find_closing(chars: &[char], from: usize, delim: char, width: usize) -> Optio
     None
 }
 
+/// Finds the next occurrence of one character, remembering its last answer so that asking again
+/// from a later position costs nothing until that answer is passed: a line with thousands of
+/// unclosed `[` or backticks is scanned once, not once per opener.
+struct Next {
+    c: char,
+    from: usize,
+    at: Option<usize>,
+}
+
+impl Next {
+    fn new(c: char) -> Next {
+        Next {
+            c,
+            from: usize::MAX,
+            at: None,
+        }
+    }
+
+    fn find(&mut self, chars: &[char], from: usize) -> Option<usize> {
+        let known = from >= self.from && self.at.is_none_or(|at| from <= at);
+        if !known {
+            self.from = from;
+            self.at = (from..chars.len()).find(|&j| chars[j] == self.c);
+        }
+        self.at
+    }
+}
+
 fn inline_into(
     chars: &[char],
     out: &mut String,
@@ -48,6 +76,9 @@ fn inline_into(
     styles: &mut Vec<Styled>,
     depth: usize,
 ) {
+    let (mut tick, mut bracket, mut paren) = (Next::new('`'), Next::new(']'), Next::new(')'));
+    // Where a search for a closing run of (delimiter, width) found none: none exists after it.
+    let mut unclosed: Vec<(char, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -58,7 +89,7 @@ fn inline_into(
             continue;
         }
         if c == '`' {
-            if let Some(j) = (i + 1..chars.len()).find(|&j| chars[j] == '`') {
+            if let Some(j) = tick.find(chars, i + 1) {
                 let start = *len;
                 for &ch in &chars[i + 1..j] {
                     out.push(ch);
@@ -79,8 +110,15 @@ fn inline_into(
             let width = chars[i..].iter().take(3).take_while(|&&d| d == c).count();
             let opens = chars.get(i + width).is_some_and(|n| !n.is_whitespace())
                 && (c == '*' || i == 0 || !chars[i - 1].is_alphanumeric());
-            if opens {
-                if let Some(j) = find_closing(chars, i + width, c, width) {
+            let hopeless = unclosed
+                .iter()
+                .any(|&(d, w, from)| d == c && w == width && i + width >= from);
+            if opens && !hopeless {
+                let found = find_closing(chars, i + width, c, width);
+                if found.is_none() {
+                    unclosed.push((c, width, i + width));
+                }
+                if let Some(j) = found {
                     let start = *len;
                     inline_into(&chars[i + width..j], out, len, styles, depth + 1);
                     let kinds: &[Inline] = match width {
@@ -104,9 +142,9 @@ fn inline_into(
         }
         if c == '[' {
             // [text](target): the text is shown; the link target is not followed.
-            if let Some(close) = (i + 1..chars.len()).find(|&j| chars[j] == ']') {
+            if let Some(close) = bracket.find(chars, i + 1) {
                 if chars.get(close + 1) == Some(&'(') {
-                    if let Some(end) = (close + 2..chars.len()).find(|&j| chars[j] == ')') {
+                    if let Some(end) = paren.find(chars, close + 2) {
                         inline_into(&chars[i + 1..close], out, len, styles, depth + 1);
                         i = end + 1;
                         continue;
@@ -339,6 +377,18 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!(inline("unclosed **bold").0, "unclosed **bold");
         assert_eq!(inline("`unclosed").0, "`unclosed");
+    }
+
+    #[test]
+    fn a_megabyte_of_unclosed_markup_reads_in_linear_time() {
+        for unit in ["[a *b _c `d ", "[x](y [", "**a ***b *c ", "[]"] {
+            let line = unit.repeat(1_000_000 / unit.len());
+            let started = std::time::Instant::now();
+            let doc = parse(&line);
+            let took = started.elapsed();
+            assert!(took.as_secs_f64() < 2.0, "{unit:?}: {took:?}");
+            assert!(doc.len > 0);
+        }
     }
 
     #[test]
