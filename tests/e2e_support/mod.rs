@@ -1259,3 +1259,106 @@ fn truthy(v: &Value) -> bool {
         Value::Array(_) | Value::Object(_) => true,
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Documents menu and Import JSON, shared by the crates that switch documents or import files.
+
+/// Opens the Documents dialog (if it is not open) and checks its button's aria-expanded.
+pub async fn open_documents(app: &App) {
+    let button = app.button("Documents").await;
+    let expanded = button.attr("aria-expanded").await.expect("aria-expanded");
+    if expanded.as_deref() != Some("true") {
+        assert_eq!(
+            expanded.as_deref(),
+            Some("false"),
+            "the Documents button's aria-expanded while closed"
+        );
+        button.click().await.expect("click Documents");
+    }
+    app.wait_js(
+        "a displayed role=dialog named Documents and aria-expanded=true",
+        "const d = document.querySelector('[role=\"dialog\"][aria-label=\"Documents\"]');\
+         const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Documents');\
+         return !!(d && d.getClientRects().length && b && b.getAttribute('aria-expanded') === 'true');",
+        vec![],
+    )
+    .await;
+}
+
+/// Clicks the listed document (or the summary) called `title` in the Documents dialog.
+pub async fn open_listed(app: &App, title: &str) {
+    open_documents(app).await;
+    app.client
+        .find(Locator::XPath(&format!(
+            "//*[@role='dialog'][@aria-label='Documents']//li[contains(@class,'doc')]\
+             //button[contains(@class,'open')][normalize-space(.)=\"{title}\"]"
+        )))
+        .await
+        .unwrap_or_else(|_| panic!("the Documents dialog lists no {title:?}"))
+        .click()
+        .await
+        .expect("click the document");
+}
+
+/// Adds a plain-text document through Documents → Paste text and waits until the article shows
+/// `text` with its trailing newlines left out (the app opens what was pasted).
+pub async fn paste_document(app: &App, text: &str) {
+    open_documents(app).await;
+    app.button("Paste text")
+        .await
+        .click()
+        .await
+        .expect("click Paste text");
+    app.client
+        .wait()
+        .for_element(Locator::Css("textarea[aria-label=\"Document text\"]"))
+        .await
+        .expect("<textarea aria-label=\"Document text\">")
+        .send_keys(text)
+        .await
+        .expect("type the text");
+    app.button("Open pasted text")
+        .await
+        .click()
+        .await
+        .expect("submit");
+    app.wait_js(
+        "the article to show the pasted text",
+        "const a = document.querySelector('article[aria-label=\"Document\"]');\
+         return !!a && a.textContent === arguments[0];",
+        vec![json!(text.trim_end_matches('\n'))],
+    )
+    .await;
+}
+
+/// Picks `path` in the toolbar's Import JSON file input.
+pub async fn import_file(app: &App, path: &Path) {
+    let input = app
+        .client
+        .find(Locator::Css(
+            "input[type=\"file\"][aria-label=\"Import JSON\"]",
+        ))
+        .await
+        .expect("an <input type=file aria-label=\"Import JSON\"> in the page");
+    input
+        .send_keys(path.to_str().expect("UTF-8 path"))
+        .await
+        .unwrap_or_else(|e| panic!("cannot pick {}: {e}", path.display()));
+}
+
+/// The import dialog headed "Import from <name>", once displayed: its text, its list items and
+/// its buttons (label, enabled).
+pub async fn wait_dialog(app: &App, name: &str) -> Value {
+    app.wait_js(
+        &format!("a displayed role=dialog headed \"Import from {name}\""),
+        "const norm = s => s.replace(/\\s+/g, ' ').trim();\
+         const d = [...document.querySelectorAll('[role=\"dialog\"]')].find(e => {\
+           const h = e.querySelector('h2'); return h && norm(h.textContent) === arguments[0]; });\
+         if (!d || !d.getClientRects().length) return null;\
+         return { text: norm(d.textContent),\
+                  items: [...d.querySelectorAll('li')].map(li => norm(li.textContent)),\
+                  buttons: [...d.querySelectorAll('button')].map(b => [norm(b.textContent), !b.disabled]) };",
+        vec![json!(format!("Import from {name}"))],
+    )
+    .await
+}
