@@ -707,6 +707,25 @@ impl Sim {
         }
     }
 
+    /// What the page's effects do after a render: read a document just opened.
+    fn effects(&mut self) {
+        for tab in 0..self.tabs.len() {
+            let Some(t) = self.tabs[tab].as_ref() else {
+                continue;
+            };
+            let msg = app::load(
+                &t.state,
+                &mut TabKv {
+                    model: &mut self.model,
+                    tab,
+                },
+            );
+            if let Some(msg) = msg {
+                self.send(tab, msg);
+            }
+        }
+    }
+
     /// The page is hidden and goes (pagehide flushes); a fresh page starts from storage.
     fn reopen(&mut self, tab: usize) {
         self.close(tab);
@@ -885,6 +904,7 @@ fn run(
     for (n, step) in steps.iter().enumerate() {
         sim.log.push(format!("{step:?}"));
         sim.step(step, n);
+        sim.effects();
         if let Some(id) = &trace {
             eprintln!("{n}: {step:?}");
             for (i, t) in sim.tabs.iter().enumerate() {

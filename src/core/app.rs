@@ -103,6 +103,8 @@ pub struct AppState {
     pub library_dirty: bool,
     /// Documents removed here whose text is deleted once the index without them is saved.
     pub drop_sources: Rc<Vec<String>>,
+    /// Whether the open document's stored annotations have been read (see [`load`]).
+    pub loaded: bool,
     /// Texts of documents added or restored here, kept until an index listing them is saved
     /// (another tab may have deleted a text this tab's index still lists).
     pub keep_sources: Rc<Vec<(String, Rc<str>)>>,
@@ -132,6 +134,7 @@ impl PartialEq for AppState {
             && self.library_dirty == o.library_dirty
             && self.drop_sources == o.drop_sources
             && Rc::ptr_eq(&self.keep_sources, &o.keep_sources)
+            && self.loaded == o.loaded
     }
 }
 
@@ -156,6 +159,15 @@ pub enum Msg {
     },
     /// Another tab saved this document's annotations.
     MergeFromTab(Snapshot),
+    /// A document's stored annotations were read (see [`load`]).
+    Loaded {
+        /// The document.
+        doc: String,
+        /// What storage held.
+        stored: Option<Snapshot>,
+        /// What to tell the user (damaged data backed up), if anything.
+        problem: Option<Problem>,
+    },
     /// A save of some document's annotations finished.
     Saved(Rc<Saved>),
     /// Another tab saved the library index.
@@ -289,6 +301,7 @@ impl AppState {
             library_dirty: false,
             drop_sources: Rc::new(Vec::new()),
             keep_sources: Rc::new(Vec::new()),
+            loaded: false,
         }
     }
 
@@ -485,6 +498,7 @@ impl AppState {
         self.dirty = store.is_some();
         self.store = store.unwrap_or_default();
         self.doc = doc;
+        self.loaded = false;
         let id = self.doc.id.clone();
         let listed = self.library.documents.iter().any(|e| e.id == id);
         if self.library.current.as_deref() != listed.then_some(id.as_str()) {
@@ -535,6 +549,22 @@ impl AppState {
                 self.announce(said);
             }
             Msg::MergeFromTab(data) => self.merge(&data, false),
+            Msg::Loaded {
+                doc,
+                stored,
+                problem,
+            } => {
+                if doc != self.doc.id || self.loaded {
+                    return false;
+                }
+                if let Some(data) = stored {
+                    self.merge(&data, true);
+                }
+                self.loaded = true;
+                // Damaged data was backed up: the next save writes afresh over it.
+                self.dirty |= matches!(problem, Some(Problem::BackedUp(_)));
+                self.problem(&problem, true);
+            }
             Msg::Saved(saved) => self.saved(&saved),
             Msg::MergeLibrary(library) => self.merge_library(&library),
             Msg::LibrarySaved(saved) => self.library_saved(&saved),
@@ -734,13 +764,9 @@ pub fn startup(kv: &mut dyn KeyValue) -> AppState {
         .and_then(|entry| read_document(kv, entry))
         .unwrap_or_else(Document::default_summary);
     let mut state = AppState::with(Rc::new(doc), library, name);
-    let (stored, problem) = persist::load_annotations(kv, &state.doc.id, state.doc.len);
-    if let Some(data) = stored {
-        state.merge(&data, true);
+    if let Some(msg) = load(&state, kv) {
+        state.update(msg);
     }
-    // Damaged data was backed up: the next save writes afresh over it.
-    state.dirty = matches!(problem, Some(Problem::BackedUp(_)));
-    state.problem(&problem, true);
     // A damaged library was backed up; the list starts afresh and says so.
     state.problem(&library_problem, true);
     if matches!(library_problem, Some(Problem::BackedUp(_))) {
@@ -752,6 +778,20 @@ pub fn startup(kv: &mut dyn KeyValue) -> AppState {
 /// Whether stored annotations for `doc` parse: for tests and the simulation's read-back check.
 pub fn readable(raw: &str, doc: &Document) -> bool {
     Envelope::parse(raw, &doc.id, doc.len).is_ok()
+}
+
+/// Reads the open document's stored annotations when they have not been read yet (after start-up
+/// and after every switch of document), for the state to take in.
+pub fn load(state: &AppState, kv: &mut dyn KeyValue) -> Option<Msg> {
+    if state.loaded {
+        return None;
+    }
+    let (stored, problem) = persist::load_annotations(kv, &state.doc.id, state.doc.len);
+    Some(Msg::Loaded {
+        doc: state.doc.id.clone(),
+        stored,
+        problem,
+    })
 }
 
 /// Writes everything `state` has waiting — documents left, the open one, the library — and
@@ -905,6 +945,33 @@ mod tests {
         run(&mut s, &mut kv, vec![]);
         assert_eq!(stored_ids(&kv, &summary), ["a"]);
         assert!(s.leaving.is_empty() && !s.unsaved());
+    }
+
+    #[test]
+    fn a_document_opened_again_shows_its_stored_annotations() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        annotate(&mut s, "a", 10, 20, NOW);
+        run(&mut s, &mut kv, vec![]);
+        let summary = s.doc.clone();
+        let (doc, entry, source) = pasted();
+        kv.set(&document_key(&doc.id), source).unwrap();
+        let add = Msg::AddDocument {
+            doc,
+            source: source.into(),
+            entry,
+            kept: Ok(()),
+        };
+        run(&mut s, &mut kv, vec![add]);
+        s.update(Msg::OpenDocument(summary));
+        assert!(!s.loaded);
+        let msg = load(&s, &mut kv).expect("a read is due");
+        s.update(msg);
+        assert!(
+            s.store.get("a").is_some(),
+            "the summary's annotation is back"
+        );
+        assert!(!s.dirty, "reading is not a change");
     }
 
     #[test]

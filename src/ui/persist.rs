@@ -87,6 +87,16 @@ pub fn use_persistence(state: AppContext) {
         });
     }
     {
+        // A document just opened: read its stored annotations.
+        let latest = latest.clone();
+        let d = state.dispatcher();
+        use_effect_with(state.doc.id.clone(), move |_| {
+            if let Some(msg) = app::load(&latest.borrow(), &mut Local) {
+                d.dispatch(msg);
+            }
+        });
+    }
+    {
         // The settings are written whenever they change (one small record, this tab's own).
         let name = state.name.clone();
         use_effect_with(name, |name| {
