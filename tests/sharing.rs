@@ -671,3 +671,41 @@ fn thirty_thousand_colliding_theme_labels_plan_quickly() {
     assert!(ids.contains("custom-theme") && ids.contains("custom-theme-30000"));
     assert!(took.as_secs_f64() < 2.0, "planning took {took:?}");
 }
+
+/// A file of quotes that are nowhere in the text: each would cost a scan of the whole text (and
+/// an approximate one). The searching stops at the anchorer's budget; the rest are kept unplaced,
+/// none is lost, and the report says so.
+#[test]
+fn searching_stops_at_the_budget_and_keeps_the_rest_unplaced() {
+    let text = "The responsibility to protect rests first with each State. ".repeat(2_000);
+    let doc = Document::parse_plain(&text);
+    let items: Vec<Value> = (0..1_000)
+        .map(|i| {
+            json!({
+                "type": "Annotation",
+                "id": format!("urn:uuid:00000000-0000-4000-8000-{i:012}"),
+                "body": [{"type": "TextualBody", "purpose": "tagging", "value": "Pillar I"}],
+                "target": {"selector": {"type": "TextQuoteSelector",
+                    "exact": format!("no such passage number {i} anywhere")}}
+            })
+        })
+        .collect();
+    let file = read_file(Value::Array(items).to_string().as_bytes()).unwrap();
+    // Room for 100 scans of the text (and a few approximate ones).
+    let budget = 100 * doc.len as u64;
+    let anchorer = Anchorer::with_budget(&doc.text, budget);
+    let p = plan_import(&file, &doc, &anchorer, &Store::new(), true, NOW);
+    assert!(anchorer.skipped() > 800, "skipped {}", anchorer.skipped());
+    assert_eq!(p.report.new, 1_000, "every annotation is kept");
+    assert_eq!(p.report.orphans.len(), 1_000, "unplaced, not lost");
+    let warning = p
+        .report
+        .warnings
+        .iter()
+        .find(|w| w.contains("could not be searched"));
+    assert!(
+        warning.is_some_and(|w| w.starts_with(&format!("{} annotations", anchorer.skipped()))),
+        "{:?}",
+        p.report.warnings
+    );
+}

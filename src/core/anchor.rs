@@ -6,6 +6,7 @@
 //! ends, anchored mode on the reversed text to find where it starts and to compare context).
 //! Every offset is a Unicode code point; nothing here indexes bytes.
 
+use std::cell::Cell;
 use std::collections::{BinaryHeap, HashMap};
 
 /// Weight of the quote's own similarity in a fuzzy candidate's score (Hypothesis' weights).
@@ -142,7 +143,17 @@ pub enum Anchoring {
 /// occurrences is not told apart by context (both only happen in repetitive text).
 pub struct Anchorer {
     chars: Vec<char>,
+    /// Searching work left for this anchorer (one import): see [`WORK_BUDGET`].
+    work: Cell<u64>,
+    /// Passages not searched for because the budget was spent.
+    skipped: Cell<usize>,
 }
+
+/// How much searching one anchorer (one import) may do, in code points scanned (an exact search
+/// scans the text once; an approximate one once per 64 code points of quote). A file of 100,000
+/// quotes that are not in the text would otherwise cost 100,000 scans of the whole text: past
+/// this budget the rest are kept unplaced, and the import report says so.
+pub const WORK_BUDGET: u64 = 400_000_000;
 
 /// Prefix and suffix, prepared once per `anchor` call for the many places they are compared at.
 struct Context {
@@ -375,9 +386,32 @@ fn find_all(text: &[char], pat: &[char]) -> Vec<usize> {
 impl Anchorer {
     /// Prepares `text` (collects its code points once).
     pub fn new(text: &str) -> Anchorer {
+        Anchorer::with_budget(text, WORK_BUDGET)
+    }
+
+    /// An anchorer with its own searching budget (code points scanned).
+    pub fn with_budget(text: &str, budget: u64) -> Anchorer {
         Anchorer {
             chars: text.chars().collect(),
+            work: Cell::new(budget),
+            skipped: Cell::new(0),
         }
+    }
+
+    /// How many passages were left unsearched (kept as orphans) because the budget was spent.
+    pub fn skipped(&self) -> usize {
+        self.skipped.get()
+    }
+
+    /// Takes `cost` from the budget; false (and one more skipped) when it is not there.
+    fn spend(&self, cost: u64) -> bool {
+        let left = self.work.get();
+        if cost > left {
+            self.skipped.set(self.skipped.get() + 1);
+            return false;
+        }
+        self.work.set(left - cost);
+        true
     }
 
     /// Finds the passage described by `sel` (see the type's documentation for the order and
@@ -403,6 +437,9 @@ impl Anchorer {
         }
         let hint = sel.position.map(|(s, _)| s);
         let ctx = Context::new(&sel.prefix, &sel.suffix);
+        if !self.spend(n as u64) {
+            return Anchoring::Orphan;
+        }
         let hits = find_all(&self.chars, &exact);
         if !hits.is_empty() {
             if let Some(start) = self.choose_exact(&hits, exact.len(), &ctx, hint) {
@@ -509,6 +546,10 @@ impl Anchorer {
         let Some((lo, hi)) = self.window(m, hint) else {
             return Anchoring::Orphan;
         };
+        // Two scans (ends, then starts of the candidates), each one word step per 64 code points.
+        if !self.spend(2 * (hi - lo) as u64 * m.div_ceil(64) as u64) {
+            return Anchoring::Orphan;
+        }
         let k = (m / 4).min(MAX_ERRORS);
 
         // Pass 1: where can a match end, and with how many errors? Neighbouring ends of one

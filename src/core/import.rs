@@ -278,6 +278,14 @@ pub fn plan_import(
             }
         }
     }
+    let skipped = anchorer.skipped();
+    if skipped > 0 {
+        r.warnings.push(format!(
+            "{skipped} annotation{} could not be searched for in the text: the file asks for more searching than one import does at once. {} kept unplaced (listed under “Not placed”); import them in smaller files to place them.",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "It is" } else { "They are" },
+        ));
+    }
     // The file's own themes come too, used or not, so the receiver sees the same colours.
     let labels: Vec<String> = file.taxonomy.iter().map(|t| t.label.clone()).collect();
     resolve_tags(&labels, &mut index, &mut plan.tags);
