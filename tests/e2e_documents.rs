@@ -7,7 +7,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use e2e_support::{
-    canonical_text, document_id, numbered_paragraph, run, storage_key, word_range, words, App,
+    canonical_text, document_id, numbered_paragraph, open_documents, open_listed, run, storage_key,
+    word_range, words, App,
 };
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -92,28 +93,6 @@ async fn wait_text(app: &App, want: &str) {
     .await
 }
 
-/// Opens the Documents dialog (if it is not open) and checks its button's aria-expanded.
-async fn open_documents(app: &App) {
-    let button = app.button("Documents").await;
-    let expanded = button.attr("aria-expanded").await.expect("aria-expanded");
-    if expanded.as_deref() != Some("true") {
-        assert_eq!(
-            expanded.as_deref(),
-            Some("false"),
-            "the Documents button's aria-expanded while closed"
-        );
-        button.click().await.expect("click Documents");
-    }
-    app.wait_js(
-        "a displayed role=dialog named Documents and aria-expanded=true",
-        "const d = document.querySelector('[role=\"dialog\"][aria-label=\"Documents\"]');\
-         const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Documents');\
-         return !!(d && d.getClientRects().length && b && b.getAttribute('aria-expanded') === 'true');",
-        vec![],
-    )
-    .await;
-}
-
 /// The Documents dialog's rows: (title of button.open, aria-current of that button).
 async fn listed(app: &App) -> Vec<(String, Option<String>)> {
     let v = app
@@ -134,21 +113,6 @@ async fn listed(app: &App) -> Vec<(String, Option<String>)> {
             )
         })
         .collect()
-}
-
-/// Clicks the listed document (or the summary) called `title` in the Documents dialog.
-async fn open_listed(app: &App, title: &str) {
-    open_documents(app).await;
-    app.client
-        .find(Locator::XPath(&format!(
-            "//*[@role='dialog'][@aria-label='Documents']//li[contains(@class,'doc')]\
-             //button[contains(@class,'open')][normalize-space(.)=\"{title}\"]"
-        )))
-        .await
-        .unwrap_or_else(|_| panic!("the Documents dialog lists no {title:?}"))
-        .click()
-        .await
-        .expect("click the document");
 }
 
 /// Picks `path` in the Documents dialog's file input.

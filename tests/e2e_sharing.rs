@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use base64::Engine as _;
-use e2e_support::{canonical_text, numbered_paragraph, run, slice, storage_key, words, App};
+use e2e_support::{
+    canonical_text, import_file, numbered_paragraph, run, slice, storage_key, wait_dialog, words,
+    App,
+};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::{json, Value};
@@ -159,38 +162,6 @@ fn check_item(item: &Value, stored: &Value) {
         ]),
         "target.selector of the {what}"
     );
-}
-
-/// Picks `path` in the toolbar's Import JSON file input.
-async fn import_file(app: &App, path: &Path) {
-    let input = app
-        .client
-        .find(Locator::Css(
-            "input[type=\"file\"][aria-label=\"Import JSON\"]",
-        ))
-        .await
-        .expect("an <input type=file aria-label=\"Import JSON\"> in the page");
-    input
-        .send_keys(path.to_str().expect("UTF-8 path"))
-        .await
-        .unwrap_or_else(|e| panic!("cannot pick {}: {e}", path.display()));
-}
-
-/// The import dialog headed "Import from <name>", once displayed: its text, its list items and
-/// its buttons (label, enabled).
-async fn wait_dialog(app: &App, name: &str) -> Value {
-    app.wait_js(
-        &format!("a displayed role=dialog headed \"Import from {name}\""),
-        "const norm = s => s.replace(/\\s+/g, ' ').trim();\
-         const d = [...document.querySelectorAll('[role=\"dialog\"]')].find(e => {\
-           const h = e.querySelector('h2'); return h && norm(h.textContent) === arguments[0]; });\
-         if (!d || !d.getClientRects().length) return null;\
-         return { text: norm(d.textContent),\
-                  items: [...d.querySelectorAll('li')].map(li => norm(li.textContent)),\
-                  buttons: [...d.querySelectorAll('button')].map(b => [norm(b.textContent), !b.disabled]) };",
-        vec![json!(format!("Import from {name}"))],
-    )
-    .await
 }
 
 /// The dialog's buttons as (label, enabled).

@@ -443,6 +443,11 @@ impl Sim {
         (!ids.is_empty()).then(|| ids[pick % ids.len()].clone())
     }
 
+    fn pick_entry(&self, tab: usize, pick: usize) -> Option<String> {
+        let docs = &self.state(tab)?.library.documents;
+        (!docs.is_empty()).then(|| docs[pick % docs.len()].id.clone())
+    }
+
     fn step(&mut self, step: &Step, n: usize) {
         let tab_of = |t: &usize| *t;
         match step {
@@ -632,15 +637,10 @@ impl Sim {
                 }
             }
             Step::Rename { tab, pick } => {
-                let Some(s) = self.state(*tab) else { return };
-                let Some(e) = s
-                    .library
-                    .documents
-                    .get(pick % s.library.documents.len().max(1))
-                else {
+                let Some(id) = self.pick_entry(*tab, *pick) else {
                     return;
                 };
-                let (id, at) = (e.id.clone(), self.at(*tab));
+                let at = self.at(*tab);
                 self.send(
                     *tab,
                     Msg::RenameDocument {
@@ -651,15 +651,9 @@ impl Sim {
                 );
             }
             Step::Remove { tab, pick } => {
-                let Some(s) = self.state(*tab) else { return };
-                let Some(e) = s
-                    .library
-                    .documents
-                    .get(pick % s.library.documents.len().max(1))
-                else {
+                let Some(id) = self.pick_entry(*tab, *pick) else {
                     return;
                 };
-                let id = e.id.clone();
                 let at = self.at(*tab);
                 // As the glue does: read the source (for Undo) and tell the core.
                 let source = match (TabKv {
