@@ -746,7 +746,10 @@ impl Sim {
             if !s.save_failed {
                 self.fail(format!("tab {tab} closed with unsaved changes and no alert: dirty {} library {} leaving {} alert {:?}", s.dirty, s.library_dirty, s.leaving.len(), s.alert));
             }
-            let held = s.leaving.iter().map(|u| (u.doc.clone(), u.store.clone()));
+            let held = s
+                .leaving
+                .iter()
+                .map(|u| (u.doc.id.clone(), u.store.clone()));
             for (doc, store) in held.chain([(s.doc.id.clone(), s.store.clone())]) {
                 let snapshot = store.snapshot();
                 let ids = snapshot.annotations.iter().map(|a| a.id.clone());

@@ -54,10 +54,8 @@ pub struct Removed {
 /// A document left while its annotations had unsaved changes: kept until they are written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unsaved {
-    /// The document's id.
-    pub doc: String,
-    /// Its length in code points.
-    pub len: usize,
+    /// The document.
+    pub doc: Rc<Document>,
     /// Its annotations as they were when it was left.
     pub store: Rc<Store>,
 }
@@ -414,7 +412,7 @@ impl AppState {
             }
         } else if saved.ok {
             let mut leaving = (*self.leaving).clone();
-            leaving.retain(|u| !(u.doc == saved.doc && u.store.revision() == saved.revision));
+            leaving.retain(|u| !(u.doc.id == saved.doc && u.store.revision() == saved.revision));
             self.leaving = Rc::new(leaving);
         }
         self.problem(&saved.problem, saved.ok);
@@ -476,10 +474,9 @@ impl AppState {
         }
         if self.dirty {
             let mut leaving = (*self.leaving).clone();
-            leaving.retain(|u| u.doc != self.doc.id);
+            leaving.retain(|u| u.doc.id != self.doc.id);
             leaving.push(Unsaved {
-                doc: self.doc.id.clone(),
-                len: self.doc.len,
+                doc: self.doc.clone(),
                 store: self.store.clone(),
             });
             self.leaving = Rc::new(leaving);
@@ -488,11 +485,11 @@ impl AppState {
         let store = self
             .leaving
             .iter()
-            .find(|u| u.doc == doc.id)
+            .find(|u| u.doc.id == doc.id)
             .map(|u| u.store.clone());
         if store.is_some() {
             let mut leaving = (*self.leaving).clone();
-            leaving.retain(|u| u.doc != doc.id);
+            leaving.retain(|u| u.doc.id != doc.id);
             self.leaving = Rc::new(leaving);
         }
         self.dirty = store.is_some();
@@ -775,18 +772,13 @@ pub fn startup(kv: &mut dyn KeyValue) -> AppState {
     state
 }
 
-/// Whether stored annotations for `doc` parse: for tests and the simulation's read-back check.
-pub fn readable(raw: &str, doc: &Document) -> bool {
-    Envelope::parse(raw, &doc.id, doc.len).is_ok()
-}
-
 /// Reads the open document's stored annotations when they have not been read yet (after start-up
 /// and after every switch of document), for the state to take in.
 pub fn load(state: &AppState, kv: &mut dyn KeyValue) -> Option<Msg> {
     if state.loaded {
         return None;
     }
-    let (stored, problem) = persist::load_annotations(kv, &state.doc.id, state.doc.len);
+    let (stored, problem) = persist::load_annotations(kv, &state.doc);
     Some(Msg::Loaded {
         doc: state.doc.id.clone(),
         stored,
@@ -799,11 +791,11 @@ pub fn load(state: &AppState, kv: &mut dyn KeyValue) -> Option<Msg> {
 pub fn flush(state: &AppState, kv: &mut dyn KeyValue) -> Vec<Msg> {
     let mut out = Vec::new();
     for u in state.leaving.iter() {
-        let saved = persist::save_annotations(kv, &u.doc, u.len, &u.store);
+        let saved = persist::save_annotations(kv, &u.doc, &u.store);
         out.push(Msg::Saved(Rc::new(saved)));
     }
     if state.dirty {
-        let saved = persist::save_annotations(kv, &state.doc.id, state.doc.len, &state.store);
+        let saved = persist::save_annotations(kv, &state.doc, &state.store);
         out.push(Msg::Saved(Rc::new(saved)));
     }
     if state.library_dirty || !state.drop_sources.is_empty() || !state.keep_sources.is_empty() {
@@ -823,7 +815,7 @@ pub fn storage_event(state: &AppState, key: &str, value: &str) -> Option<Msg> {
         return Library::parse(value).map(Msg::MergeLibrary);
     }
     if key == super::envelope::annotations_key(&state.doc.id) {
-        return Envelope::parse(value, &state.doc.id, state.doc.len)
+        return Envelope::read(value, &state.doc)
             .ok()
             .map(|env| Msg::MergeFromTab(env.data));
     }
@@ -1098,6 +1090,46 @@ mod tests {
         assert_eq!(kv.0.get(&backup), Some(&damaged), "the backup stays");
     }
 
+    #[test]
+    fn a_document_whose_text_changed_keeps_its_annotations() {
+        let fixture: BTreeMap<String, String> = serde_json::from_str(FIXTURE).unwrap();
+        let mut kv = Mem::default();
+        for (k, v) in &fixture {
+            kv.set(k, v).unwrap();
+        }
+        // What a change to the parser does: the same source now reads as a different text.
+        let lib = Library::parse(&fixture[&library_key()]).unwrap();
+        let id = lib.current.clone().unwrap();
+        let source = kv.text(&document_key(&id)).unwrap();
+        let changed = source.replacen(
+            "# Pasted lesson\n\n",
+            "# Pasted lesson\n\nA new first paragraph.\n\n",
+            1,
+        );
+        assert_ne!(changed, source);
+        kv.set(&document_key(&id), &changed).unwrap();
+        let mut s = startup(&mut kv);
+        assert_eq!(s.doc.id, id, "the id stays");
+        assert_eq!(s.alert, None, "nothing is called damaged");
+        let a = s
+            .store
+            .get("6f1c2a10-0000-4000-8000-000000000003")
+            .expect("kept");
+        assert!(!a.orphan);
+        assert_eq!(s.doc.slice(a.start, a.end), a.quote);
+        assert_eq!(a.quote, "tates bear the primary responsibility — “to ");
+        assert_eq!(
+            a.start,
+            16 + "A new first paragraph.\n\n".chars().count(),
+            "moved by the inserted paragraph"
+        );
+        // Saving writes what any version reads back strictly.
+        annotate(&mut s, "n", 1, 4, NOW);
+        run(&mut s, &mut kv, vec![]);
+        let raw = kv.text(&annotations_key(&id)).unwrap();
+        assert!(Envelope::parse(&raw, &id, s.doc.len).is_ok(), "{raw}");
+    }
+
     /// Storage as schema 1 wrote it before documents kept their ids through parser changes.
     const FIXTURE: &str = include_str!("../../tests/fixtures/storage-schema-1.json");
 
@@ -1136,7 +1168,7 @@ mod tests {
         check(&s);
         let mut s = s;
         s.update(Msg::OpenDocument(Rc::new(Document::default_summary())));
-        let (stored, problem) = persist::load_annotations(&mut kv, &s.doc.id, s.doc.len);
+        let (stored, problem) = persist::load_annotations(&mut kv, &s.doc);
         assert_eq!(problem, None);
         s.update(Msg::MergeFromTab(stored.expect("summary annotations")));
         check(&s);

@@ -286,6 +286,28 @@ impl Document {
     }
 
     /// The text of `[start, end)` in code points (clamped to the document).
+    /// The byte offset of each code-point offset in `points` (None past the end), in one walk
+    /// over the text: checking thousands of spans costs one pass, not one per span.
+    pub fn byte_offsets(&self, points: &[usize]) -> Vec<Option<usize>> {
+        let mut order: Vec<usize> = (0..points.len()).collect();
+        order.sort_unstable_by_key(|&i| points[i]);
+        let mut out = vec![None; points.len()];
+        let mut chars = self
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([self.text.len()]);
+        let (mut cp, mut byte) = (0, chars.next());
+        for i in order {
+            while cp < points[i] && byte.is_some() {
+                byte = chars.next();
+                cp += 1;
+            }
+            out[i] = byte.filter(|_| cp == points[i]);
+        }
+        out
+    }
+
     pub fn slice(&self, start: usize, end: usize) -> String {
         let end = end.min(self.len);
         if start >= end {
@@ -335,6 +357,17 @@ pub fn content_id(text: &str) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_offsets_of_code_points_in_one_walk() {
+        let d = Document::parse_plain("a🌍“b”\n\nc");
+        assert_eq!(d.text, "a🌍“b”\n\nc");
+        let got = d.byte_offsets(&[3, 0, 1, 2, 8, 9, 4]);
+        assert_eq!(
+            got,
+            [Some(8), Some(0), Some(1), Some(5), Some(15), None, Some(9)]
+        );
+    }
 
     #[test]
     fn summary_has_title_headings_and_thirteen_numbered_paragraphs() {

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{Snapshot, MAX_ID_CHARS};
+use super::anchor::{Anchorer, Anchoring, Selectors};
+use super::document::Document;
+use super::store::{Annotation, Snapshot, MAX_ID_CHARS};
 
 /// The envelope version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -85,6 +87,53 @@ impl Envelope {
             return Err(EnvelopeError::OtherDocument);
         }
         check(&env.data, document_len)?;
+        Ok(env)
+    }
+}
+
+impl Envelope {
+    /// Reads stored text for `doc` as it is now. Annotations whose position no longer holds
+    /// their quote — the document's text changed, for instance when a new version of the app
+    /// reads a source differently — are found again by their quote (and placed nearest their
+    /// old position), or kept unplaced: never dropped, never called damaged.
+    pub fn read(raw: &str, doc: &Document) -> Result<Envelope, EnvelopeError> {
+        let mut env = Envelope::parse(raw, &doc.id, usize::MAX)?;
+        let anns = &env.data.annotations;
+        let points: Vec<usize> = anns.iter().flat_map(|a| [a.start, a.end]).collect();
+        let bytes = doc.byte_offsets(&points);
+        let fits = |i: usize, a: &Annotation| {
+            a.orphan
+                || matches!((bytes[2 * i], bytes[2 * i + 1]), (Some(s), Some(e)) if doc.text[s..e] == a.quote)
+        };
+        let misplaced: Vec<usize> = anns
+            .iter()
+            .enumerate()
+            .filter(|&(i, a)| !fits(i, a))
+            .map(|(i, _)| i)
+            .collect();
+        if misplaced.is_empty() {
+            return Ok(env);
+        }
+        let anchorer = Anchorer::new(&doc.text);
+        for i in misplaced {
+            let a = &mut env.data.annotations[i];
+            let sel = Selectors {
+                exact: Some(a.quote.clone()),
+                prefix: String::new(),
+                suffix: String::new(),
+                position: Some((a.start, a.end)),
+            };
+            match anchorer.anchor(&sel, true) {
+                Anchoring::Position { start, end }
+                | Anchoring::Moved { start, end }
+                | Anchoring::Fuzzy { start, end, .. } => {
+                    a.start = start;
+                    a.end = end;
+                    a.quote = doc.slice(start, end);
+                }
+                Anchoring::Orphan => a.orphan = true,
+            }
+        }
         Ok(env)
     }
 }

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use super::document::Document;
 use super::envelope::{self, annotations_key, Envelope};
 use super::kv::{KeyValue, Raw, StorageError};
 use super::library::{document_key, library_key, Library};
@@ -84,7 +85,8 @@ fn read<T, E: std::fmt::Display>(
 
 /// Saves `store` (revision `revision`) for the document `doc` of `len` code points: what is
 /// stored is read first and merged in, so a save never overwrites another tab's work.
-pub fn save_annotations(kv: &mut dyn KeyValue, doc: &str, len: usize, store: &Store) -> Saved {
+pub fn save_annotations(kv: &mut dyn KeyValue, document: &Document, store: &Store) -> Saved {
+    let (doc, len) = (document.id.as_str(), document.len);
     let mut out = Saved {
         doc: doc.to_string(),
         revision: store.revision(),
@@ -98,7 +100,7 @@ pub fn save_annotations(kv: &mut dyn KeyValue, doc: &str, len: usize, store: &St
         &key,
         doc,
         "The saved annotations",
-        |raw| Envelope::parse(raw, doc, len),
+        |raw| Envelope::read(raw, document),
         &mut out.problem,
     ) {
         Ok(v) => v,
@@ -259,16 +261,15 @@ pub fn load_library(kv: &mut dyn KeyValue) -> (Library, Option<Problem>) {
 /// and the user told).
 pub fn load_annotations(
     kv: &mut dyn KeyValue,
-    doc: &str,
-    len: usize,
+    document: &Document,
 ) -> (Option<Snapshot>, Option<Problem>) {
     let mut problem = None;
     match read(
         kv,
-        &annotations_key(doc),
-        doc,
+        &annotations_key(&document.id),
+        &document.id,
         "The saved annotations",
-        |raw| Envelope::parse(raw, doc, len),
+        |raw| Envelope::read(raw, document),
         &mut problem,
     ) {
         Ok(v) => (v.map(|(_, env)| env.data), problem),
