@@ -153,7 +153,7 @@ pub struct Anchorer {
 /// scans the text once; an approximate one once per 64 code points of quote). A file of 100,000
 /// quotes that are not in the text would otherwise cost 100,000 scans of the whole text: past
 /// this budget the rest are kept unplaced, and the import report says so.
-pub const WORK_BUDGET: u64 = 400_000_000;
+pub const WORK_BUDGET: u64 = 100_000_000;
 
 /// Prefix and suffix, prepared once per `anchor` call for the many places they are compared at.
 struct Context {
