@@ -55,6 +55,12 @@ VERSION="$(cat "${FILES[@]}" | sha256sum | cut -c1-16)"
 # last), compiling the inlined wasm, data: images (the icon) and style attributes (see index.html).
 JS="$(ls r2p-annotator-*.js | head -n1)"
 WASM="$(ls r2p-annotator-*_bg.wasm | head -n1)"
+# A module that does not start with the WebAssembly magic number ("\0asm") would fail on every page
+# load; it was seen once as a file of zeros under heavy load. Fail the build instead.
+if [ "$(head -c 4 "$WASM" | od -An -tx1 | tr -d ' ')" != "0061736d" ]; then
+  echo "post-build: $WASM is not a WebAssembly module (bad magic number); build again" >&2
+  exit 1
+fi
 CSS="$(ls style-*.css | head -n1)"
 {
   cat <<HTML
