@@ -670,6 +670,22 @@ fn thirty_thousand_colliding_theme_labels_plan_quickly() {
     assert_eq!(ids.len(), 30_000, "with distinct ids");
     assert!(ids.contains("custom-theme") && ids.contains("custom-theme-30000"));
     assert!(took.as_secs_f64() < 2.0, "planning took {took:?}");
+    // Taking them in (and merging them into another tab) is linear too.
+    let started = std::time::Instant::now();
+    let mut store = Store::new();
+    store.apply(p.action("themes.json")).expect("applies");
+    let mut other = Store::new();
+    assert_eq!(other.merge(&store.snapshot()), 30_000);
+    let took = started.elapsed();
+    assert_eq!(store.custom_tags().len(), 30_000);
+    assert_eq!(
+        other.tag("custom-theme-30000").map(|t| t.label.as_str()),
+        Some(labels[29_999].as_str())
+    );
+    assert!(
+        took.as_secs_f64() < 2.0,
+        "applying and merging took {took:?}"
+    );
 }
 
 /// A file of quotes that are nowhere in the text: each would cost a scan of the whole text (and

@@ -281,6 +281,9 @@ pub struct Store {
     annotations: BTreeMap<String, Rc<Annotation>>,
     deleted: BTreeMap<String, Millis>,
     custom_tags: Vec<Tag>,
+    /// Where each of the user's themes stands in `custom_tags`, by id: a file with thousands of
+    /// themes is taken in with one lookup per theme, not one scan.
+    custom_index: BTreeMap<String, usize>,
     undo: Vec<Batch>,
     redo: Vec<Batch>,
     revision: u64,
@@ -414,8 +417,19 @@ impl Store {
     pub fn tag(&self, id: &str) -> Option<&Tag> {
         builtin_tags()
             .iter()
-            .chain(self.custom_tags.iter())
             .find(|t| t.id == id)
+            .or_else(|| self.custom_index.get(id).map(|&i| &self.custom_tags[i]))
+    }
+
+    /// Adds a theme unless one with its id is here; true when it was added.
+    fn add_custom_tag(&mut self, t: &Tag) -> bool {
+        if self.tag(&t.id).is_some() {
+            return false;
+        }
+        self.custom_index
+            .insert(t.id.clone(), self.custom_tags.len());
+        self.custom_tags.push(t.clone());
+        true
     }
 
     /// The user's own themes.
@@ -802,9 +816,7 @@ impl Store {
             // merge must never have to choose between losing it and resurrecting it.
             Edit::CustomTag { after, .. } => {
                 if let Some(t) = after {
-                    if !self.custom_tags.iter().any(|m| m.id == t.id) {
-                        self.custom_tags.push(t.clone());
-                    }
+                    self.add_custom_tag(t);
                 }
             }
         }
@@ -845,8 +857,7 @@ impl Store {
             }
         }
         for t in &other.custom_tags {
-            if !self.custom_tags.iter().any(|m| m.id == t.id) {
-                self.custom_tags.push(t.clone());
+            if self.add_custom_tag(t) {
                 changed += 1;
             }
         }
