@@ -125,6 +125,11 @@ enum Step {
     Wait {
         ms: u64,
     },
+    /// A tab's clock is set hours forward or back (clocks that lie).
+    ClockJump {
+        tab: usize,
+        ms: i64,
+    },
 }
 
 /// Sources of the documents tabs may open besides the summary.
@@ -214,6 +219,10 @@ fn gen_schedule(seed: u64) -> (Vec<Step>, Vec<Millis>, Damage) {
                 91..=92 => Step::CloseAndOpen { tab },
                 93..=94 => Step::FailWrites {
                     n: 1 + r.below(3) as usize,
+                },
+                95 => Step::ClockJump {
+                    tab,
+                    ms: r.below(20 * 3_600_000) as i64 - 10 * 3_600_000,
                 },
                 _ => Step::Wait {
                     ms: r.below(3_600_000),
@@ -430,6 +439,48 @@ impl Sim {
         );
         for m in msgs {
             self.send(tab, m);
+        }
+        self.check_durable(tab);
+    }
+
+    /// After a save that left nothing waiting and no alert, storage holds every version this
+    /// tab shows (or a newer one, or a newer deletion).
+    fn check_durable(&mut self, tab: usize) {
+        let Some(s) = self.state(tab).cloned() else {
+            return;
+        };
+        if s.unsaved() || s.save_failed {
+            return;
+        }
+        let Some(raw) = self.model.values.get(&annotations_key(&s.doc.id)) else {
+            if s.store.snapshot() != Default::default() {
+                let what = format!("tab {tab} shows annotations that are not stored");
+                self.fail(what);
+            }
+            return;
+        };
+        let env = String::from_utf16(raw)
+            .ok()
+            .and_then(|raw| Envelope::parse(&raw, &s.doc.id, s.doc.len).ok());
+        let Some(env) = env else {
+            let what = format!("tab {tab} saved, but its document's annotations are unreadable");
+            return self.fail(what);
+        };
+        for a in s.store.shared() {
+            let kept = env.data.annotations.iter().find(|x| x.id == a.id);
+            let newer = kept.is_some_and(|x| x.modified >= a.modified)
+                || env
+                    .data
+                    .deleted
+                    .get(&a.id)
+                    .is_some_and(|&t| t >= a.modified);
+            if !newer {
+                let what = format!(
+                    "tab {tab} shows {} (stamp {}) as saved, but storage lacks it",
+                    a.id, a.modified
+                );
+                return self.fail(what);
+            }
         }
     }
 
@@ -698,6 +749,11 @@ impl Sim {
             Step::CloseAndOpen { tab } => self.reopen(*tab),
             Step::FailWrites { n } => self.model.fail_writes = *n,
             Step::Wait { ms } => self.now += *ms as Millis,
+            Step::ClockJump { tab, ms } => {
+                if let Some(t) = self.tabs[*tab].as_mut() {
+                    t.offset += ms;
+                }
+            }
         }
     }
 
