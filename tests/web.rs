@@ -152,3 +152,35 @@ async fn element_boundaries_and_dom_boundaries_round_trip() {
         }
     }
 }
+
+/// localStorage as the core's KeyValue: a value holding a lone surrogate is reported as not
+/// text, and its backup keeps every UTF-16 code unit (it never passes through a Rust string).
+#[wasm_bindgen_test]
+fn local_storage_backs_up_lone_surrogates_exactly() {
+    use r2p_annotator::core::kv::{backup_key, KeyValue, Raw};
+    use r2p_annotator::web::storage::Local;
+    let storage = gloo::utils::window().local_storage().unwrap().unwrap();
+    let key = "r2p-annotator:web-test:damaged";
+    let units: Vec<u16> = vec![0x7b, 0xd83d, 0x22, 0xdc00, 0x7d]; // {, lone high, ", lone low, }
+    let value = js_sys::JsString::from_char_code(&units);
+    let set: js_sys::Function = js_sys::Reflect::get(&storage, &"setItem".into())
+        .unwrap()
+        .unchecked_into();
+    set.call2(&storage, &key.into(), &value).unwrap();
+    let mut kv = Local;
+    assert_eq!(kv.get(key).unwrap(), Some(Raw::NotUtf16));
+    let backup = kv.back_up(key, "web-test").unwrap();
+    assert_eq!(backup, backup_key("web-test", &units));
+    let get: js_sys::Function = js_sys::Reflect::get(&storage, &"getItem".into())
+        .unwrap()
+        .unchecked_into();
+    let copied: js_sys::JsString = get
+        .call1(&storage, &backup.as_str().into())
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(copied.iter().collect::<Vec<u16>>(), units);
+    // A second backup of the same data writes nothing new and names the same key.
+    assert_eq!(kv.back_up(key, "web-test").unwrap(), backup);
+    storage.remove_item(key).unwrap();
+    storage.remove_item(&backup).unwrap();
+}
