@@ -560,3 +560,62 @@ fn switching_documents_saves_the_pending_change() {
         assert_eq!(app.marked_text(id).await, selected);
     });
 }
+
+const DROPPED_MD: &str = "# Dropped after pasting\n\nA second document, dropped on the page.\n";
+
+/// Dropping a file after another document was opened in this session keeps both listed (the
+/// drop handler once rebuilt the list from the library as it was when the page loaded).
+#[test]
+fn dropping_a_file_keeps_documents_opened_earlier() {
+    run("drop_keeps_library", |app| async move {
+        app.open_app().await;
+        paste_document(&app, DRILL_TXT).await;
+        app.wait_status(&format!("Opened “{DRILL_TITLE}”.")).await;
+        let prevented = app
+            .js(
+                "const dt = new DataTransfer();\
+                 dt.items.add(new File([arguments[0]], 'dropped.md', { type: 'text/markdown' }));\
+                 const ev = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt });\
+                 document.querySelector('article[aria-label=\"Document\"]').dispatchEvent(ev);\
+                 return ev.defaultPrevented;",
+                vec![json!(DROPPED_MD)],
+            )
+            .await;
+        assert_eq!(prevented, json!(true), "the app takes the dropped file");
+        app.wait_status("Opened “Dropped after pasting”.").await;
+        let titles = app
+            .wait_for("both documents in the stored library", || async {
+                let lib = envelope(&app.local_storage().await, LIBRARY_KEY);
+                let titles: Vec<String> = lib["documents"]
+                    .as_array()
+                    .map(|d| {
+                        d.iter()
+                            .filter_map(|e| e["title"].as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if titles.len() == 2 {
+                    Ok(titles)
+                } else {
+                    Err(format!("library: {lib}"))
+                }
+            })
+            .await;
+        assert_eq!(
+            titles,
+            ["Dropped after pasting", DRILL_TITLE],
+            "newest first"
+        );
+        // After a reload the dropped document is open again, and the pasted one can be opened.
+        app.client.refresh().await.expect("reload");
+        app.wait_js(
+            "the dropped document to open again after the reload",
+            "const a = document.querySelector('article[aria-label=\"Document\"]');\
+             return !!a && a.textContent.startsWith('Dropped after pasting');",
+            vec![],
+        )
+        .await;
+        open_listed(&app, DRILL_TITLE).await;
+        app.wait_status(&format!("Opened “{DRILL_TITLE}”.")).await;
+    });
+}
