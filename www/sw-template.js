@@ -15,13 +15,23 @@ self.addEventListener("install", (event) => {
   );
 });
 
+// Caches of builds before scoped names ("r2p-annotator-" and a version) are this copy's only when
+// they hold this very scope's start page: another copy's (another path, even one nested below this
+// scope) holds its own.
+const LEGACY = /^r2p-annotator-[0-9a-f]{16}$/;
+const ours = async (key) =>
+  (key.startsWith(CACHE_PREFIX) && key !== CACHE) ||
+  (LEGACY.test(key) && !!(await (await caches.open(key)).match(self.registration.scope, { ignoreSearch: true })));
+
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) =>
-        Promise.all(keys.filter((k) => k.startsWith(CACHE_PREFIX) && k !== CACHE).map((k) => caches.delete(k)))
-      )
+      .then(async (keys) => {
+        const old = [];
+        for (const k of keys) if (await ours(k)) old.push(k);
+        return Promise.all(old.map((k) => caches.delete(k)));
+      })
       .then(() => self.clients.claim())
   );
 });
