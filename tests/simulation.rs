@@ -13,7 +13,7 @@ use r2p_annotator::core::document::Document;
 use r2p_annotator::core::envelope::{annotations_key, Envelope};
 use r2p_annotator::core::kv::{backup_key, is_backup_key, KeyValue, Raw, StorageError};
 use r2p_annotator::core::library::{
-    document_key, library_key, parse, title_for, Entry, Format, Library,
+    document_key, library_key, new_document, parse, Format, Library,
 };
 use r2p_annotator::core::store::{Action, Millis};
 use r2p_annotator::core::w3c;
@@ -659,22 +659,14 @@ impl Sim {
                         }
                     }
                     None => {
-                        let entry = Entry {
-                            id: d.id.clone(),
-                            title: title_for(d, name),
-                            format,
-                            added: at,
-                            bytes: source.len(),
-                            modified: 0,
-                            renamed: 0,
-                        };
+                        let (doc, entry) = new_document(name, source, format, at).expect("text");
                         let kept = TabKv {
                             model: &mut self.model,
                             tab: *tab,
                         }
-                        .set(&document_key(&d.id), source)
+                        .set(&document_key(&doc.id), source)
                         .map_err(|e| e.to_string());
-                        let doc = Rc::new(d.clone());
+                        let doc = Rc::new(doc);
                         self.send(
                             *tab,
                             Msg::AddDocument {

@@ -141,6 +141,30 @@ pub fn check_source(bytes: &[u8]) -> Result<String, SourceError> {
     Ok(text.to_string())
 }
 
+/// A new document from a source the user gave (file name or "Pasted text", its text and format),
+/// with its library entry; or why it cannot be one.
+pub fn new_document(
+    name: &str,
+    text: &str,
+    format: Format,
+    at: Millis,
+) -> Result<(Document, Entry), String> {
+    let doc = parse(text, format);
+    if doc.blocks.is_empty() {
+        return Err(format!("{name} has no text to annotate."));
+    }
+    let entry = Entry {
+        id: doc.id.clone(),
+        title: title_for(&doc, name),
+        format,
+        added: at,
+        bytes: text.len(),
+        modified: 0,
+        renamed: 0,
+    };
+    Ok((doc, entry))
+}
+
 /// A title for a new document: its own title block, else the file name without extension.
 pub fn title_for(doc: &Document, file_name: &str) -> String {
     let own: String = doc.title().split_whitespace().collect::<Vec<_>>().join(" ");

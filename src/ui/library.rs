@@ -10,8 +10,7 @@ use super::state::{AppContext, AppState, Msg, Removed};
 use crate::core::app::read_document;
 use crate::core::document::Document;
 use crate::core::library::{
-    check_source, document_key, parse, title_for, Entry, Format, MAX_DOCUMENT_BYTES,
-    MAX_TITLE_CHARS,
+    check_source, document_key, new_document, Entry, Format, MAX_DOCUMENT_BYTES, MAX_TITLE_CHARS,
 };
 use crate::core::store::short_quote;
 use crate::web::storage::{self, Local};
@@ -20,19 +19,9 @@ use crate::web::{clock, files};
 /// Adds a document from its text and opens it. When its text does not fit in storage it is
 /// still opened, for this session only, and the user is told (the core decides).
 pub fn open_source(d: &UseReducerDispatcher<AppState>, name: &str, text: &str, format: Format) {
-    let doc = parse(text, format);
-    if doc.blocks.is_empty() {
-        d.dispatch(Msg::Alert(format!("{name} has no text to annotate.")));
-        return;
-    }
-    let entry = Entry {
-        id: doc.id.clone(),
-        title: title_for(&doc, name),
-        format,
-        added: clock::now(),
-        bytes: text.len(),
-        modified: 0,
-        renamed: 0,
+    let (doc, entry) = match new_document(name, text, format, clock::now()) {
+        Ok(made) => made,
+        Err(e) => return d.dispatch(Msg::Alert(e)),
     };
     let kept = storage::write(&document_key(&doc.id), text).map_err(|e| e.to_string());
     d.dispatch(Msg::AddDocument {
