@@ -725,3 +725,137 @@ fn searching_stops_at_the_budget_and_keeps_the_rest_unplaced() {
         p.report.warnings
     );
 }
+
+/// Planning in steps (as the page does, between frames) gives exactly the plan made in one go:
+/// on a file with new, updated, conflicting, re-anchored, orphaned, foreign, deleted-here and
+/// rejected items, and themes of its own.
+#[test]
+fn planning_in_steps_gives_the_same_plan_as_in_one_go() {
+    use r2p_annotator::core::import::Planner;
+    use std::rc::Rc;
+
+    let doc = summary();
+    let spans: Vec<(usize, usize, Vec<&str>, &str)> = (0..12)
+        .map(|i| (10 + i * 50, 40 + i * 50, vec!["pillar-1"], ""))
+        .collect();
+    let base = store_with(&doc, &spans);
+    let ids: Vec<String> = base
+        .in_document_order()
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    // The teacher has the base version and edits some (conflicts) and deletes one.
+    let mut teacher = Store::new();
+    import(&doc, &mut teacher, &export_bytes(&doc, &base));
+    for id in &ids[0..3] {
+        teacher
+            .apply(Action::SetNote {
+                id: id.clone(),
+                note: "teacher's note".into(),
+                at: 1_791_000_100_000,
+            })
+            .unwrap();
+    }
+    teacher
+        .apply(Action::Delete {
+            id: ids[11].clone(),
+            at: 1_799_000_000_000,
+        })
+        .unwrap();
+    // The student edits some of the same (conflicts) and others (updates), and adds more.
+    let mut student = base.clone();
+    for id in &ids[0..6] {
+        student
+            .apply(Action::SetNote {
+                id: id.clone(),
+                note: "student's note".into(),
+                at: 1_791_000_000_000,
+            })
+            .unwrap();
+    }
+    for i in 0..10 {
+        let (start, end) = (900 + i * 40, 920 + i * 40);
+        student
+            .apply(Action::Create {
+                id: format!("10000000-0000-4000-8000-{i:012x}"),
+                start,
+                end,
+                quote: doc.slice(start, end),
+                tags: vec!["custom-women-peace-security".into()],
+                creator: None,
+                at: 1_792_000_000_000 + i as i64,
+            })
+            .unwrap();
+    }
+    let mut v: Value = serde_json::from_slice(&export_bytes(&doc, &student)).unwrap();
+    let items = v["first"]["items"].as_array_mut().unwrap();
+    for i in 0..8 {
+        // Quotes that are nowhere in the text: kept unplaced.
+        items.push(json!({
+            "type": "Annotation",
+            "id": format!("urn:uuid:20000000-0000-4000-8000-{i:012}"),
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": format!("Theme {}", i % 3)}],
+            "target": {"selector": {"type": "TextQuoteSelector", "exact": format!("no such passage {i} at all")}}
+        }));
+        // Quotes that are in the text, at a position that is not theirs: re-anchored.
+        items.push(json!({
+            "type": "Annotation",
+            "id": format!("urn:uuid:30000000-0000-4000-8000-{i:012}"),
+            "target": {"source": document_iri(&doc.id), "selector": [
+                {"type": "TextQuoteSelector", "exact": doc.slice(2000 + i * 30, 2020 + i * 30)},
+                {"type": "TextPositionSelector", "start": 5 + i, "end": 25 + i}
+            ]}
+        }));
+        // Made on another document.
+        items.push(json!({
+            "type": "Annotation",
+            "id": format!("urn:uuid:40000000-0000-4000-8000-{i:012}"),
+            "target": {"source": "https://example.org/other", "selector":
+                {"type": "TextQuoteSelector", "exact": doc.slice(3000 + i * 30, 3020 + i * 30)}}
+        }));
+        // Refused.
+        items.push(json!({ "id": format!("bad-{i}"), "type": "Annotation",
+            "target": { "selector": { "type": "TextPositionSelector", "start": 9, "end": 3 } } }));
+    }
+    let file = Rc::new(read_file(v.to_string().as_bytes()).expect("readable"));
+    let doc = Rc::new(doc);
+    let teacher = Rc::new(teacher);
+    for anyway in [false, true] {
+        let whole = plan_import(
+            &file,
+            &doc,
+            &Anchorer::new(&doc.text),
+            &teacher,
+            anyway,
+            NOW,
+        );
+        let r = &whole.report;
+        assert!(
+            r.new >= 18
+                && r.updated == 3
+                && r.conflicts == 3
+                && r.reanchored >= 8
+                && r.orphans.len() >= 8
+                && r.rejected.len() == 8
+                && r.deleted_here == 1
+                && r.other_document == 8
+                && !r.new_tags.is_empty(),
+            "{r:?}"
+        );
+        let mut planner = Planner::new(file.clone(), doc.clone(), teacher.clone(), anyway, NOW);
+        let total = file.items.len();
+        assert_eq!(planner.progress(), (0, total));
+        let mut steps = 0;
+        while !planner.step(7) {
+            steps += 1;
+            assert_eq!(planner.progress(), (steps * 7, total));
+        }
+        assert_eq!(planner.progress(), (total, total));
+        assert_eq!(steps, total.div_ceil(7) - 1);
+        assert_eq!(planner.finish(), whole, "anchor_other_document: {anyway}");
+        // Finishing early plans the rest.
+        let mut planner = Planner::new(file.clone(), doc.clone(), teacher.clone(), anyway, NOW);
+        planner.step(7);
+        assert_eq!(planner.finish(), whole);
+    }
+}

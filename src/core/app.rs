@@ -19,9 +19,12 @@ pub struct PendingImport {
     /// The file's name (or "pasted text").
     pub name: String,
     /// What the file holds.
-    pub file: FileContents,
+    pub file: Rc<FileContents>,
     /// What importing it would do.
     pub plan: ImportPlan,
+    /// The revision of the store the plan was made against: confirming applies the plan as it
+    /// is while the store is still at it, and plans again otherwise.
+    pub revision: u64,
 }
 
 /// Where the tag picker stands, in page pixels.
@@ -83,6 +86,9 @@ pub struct AppState {
     pub save_failed: bool,
     /// An import waiting for confirmation.
     pub import: Option<Rc<PendingImport>>,
+    /// A file whose import is being planned (a step at a time, see
+    /// [`crate::core::import::Planner`]): its name, the items planned so far and how many it has.
+    pub planning: Option<(String, usize, usize)>,
     /// A new version of the app is installed and waiting.
     pub update_ready: bool,
     /// The user's documents.
@@ -124,6 +130,7 @@ impl PartialEq for AppState {
             && self.alert == o.alert
             && self.save_failed == o.save_failed
             && self.import.as_ref().map(Rc::as_ptr) == o.import.as_ref().map(Rc::as_ptr)
+            && self.planning == o.planning
             && self.update_ready == o.update_ready
             && self.name == o.name
             && self.report == o.report
@@ -206,7 +213,7 @@ pub enum Msg {
     Alert(String),
     /// Hide the error.
     DismissAlert,
-    /// A file was read: plan its import and show the report.
+    /// A file was read: plan its import (all at once) and show the report.
     ReviewImport {
         /// File name.
         name: String,
@@ -214,6 +221,33 @@ pub enum Msg {
         file: FileContents,
         /// Now (times ahead of it are not trusted).
         at: Millis,
+    },
+    /// Planning a file's import a step at a time: `done` of its `total` items are planned.
+    /// `done == 0` starts it (and supersedes any other planning); later steps only count while
+    /// it has not been cancelled. Ignored when `doc` is no longer the open document.
+    ImportProgress {
+        /// File name.
+        name: String,
+        /// The document it is planned for.
+        doc: String,
+        /// Items planned so far.
+        done: usize,
+        /// Items in the file.
+        total: usize,
+    },
+    /// The planning started by [`Msg::ImportProgress`] finished: show the report. Ignored when
+    /// that planning was cancelled (or superseded), or `doc` is no longer the open document.
+    ImportPlanned {
+        /// File name.
+        name: String,
+        /// The document it was planned for.
+        doc: String,
+        /// Its contents.
+        file: Rc<FileContents>,
+        /// What importing it would do.
+        plan: ImportPlan,
+        /// The revision of the store it was planned against.
+        revision: u64,
     },
     /// The file is for another document: anchor its annotations by quote anyway.
     AnchorImportAnyway {
@@ -289,6 +323,7 @@ impl AppState {
             alert: None,
             save_failed: false,
             import: None,
+            planning: None,
             update_ready: false,
             library: Rc::new(library),
             name,
@@ -509,6 +544,7 @@ impl AppState {
         self.picker = None;
         self.filter = None;
         self.import = None;
+        self.planning = None;
         self.report = false;
         if announce {
             let title = self
@@ -607,7 +643,48 @@ impl AppState {
             Msg::DismissAlert => self.alert = None,
             Msg::ReviewImport { name, file, at } => {
                 let plan = self.plan(&file, false, at);
-                self.import = Some(Rc::new(PendingImport { name, file, plan }));
+                self.planning = None;
+                self.import = Some(Rc::new(PendingImport {
+                    name,
+                    file: Rc::new(file),
+                    plan,
+                    revision: self.store.revision(),
+                }));
+            }
+            Msg::ImportProgress {
+                name,
+                doc,
+                done,
+                total,
+            } => {
+                if doc != self.doc.id {
+                    return false;
+                }
+                let running = self.planning.as_ref().is_some_and(|(n, ..)| *n == name);
+                if done > 0 && !running {
+                    // Cancelled (or superseded by another file) meanwhile.
+                    return false;
+                }
+                self.planning = Some((name, done, total));
+            }
+            Msg::ImportPlanned {
+                name,
+                doc,
+                file,
+                plan,
+                revision,
+            } => {
+                let running = self.planning.as_ref().is_some_and(|(n, ..)| *n == name);
+                if doc != self.doc.id || !running {
+                    return false;
+                }
+                self.planning = None;
+                self.import = Some(Rc::new(PendingImport {
+                    name,
+                    file,
+                    plan,
+                    revision,
+                }));
             }
             Msg::AnchorImportAnyway { at } => {
                 let Some(p) = self.import.clone() else {
@@ -616,6 +693,7 @@ impl AppState {
                 let plan = self.plan(&p.file, true, at);
                 self.import = Some(Rc::new(PendingImport {
                     plan,
+                    revision: self.store.revision(),
                     ..(*p).clone()
                 }));
             }
@@ -623,12 +701,17 @@ impl AppState {
                 let Some(p) = self.import.take() else {
                     return false;
                 };
-                // Re-plan against the store as it is now (another tab may have saved meanwhile).
-                let plan = self.plan(&p.file, p.plan.report.anchoring_other_document, at);
-                self.apply(plan.action(&p.name));
+                if p.revision == self.store.revision() {
+                    self.apply(p.plan.action(&p.name));
+                } else {
+                    // The store changed since (another tab saved meanwhile): plan against it.
+                    let plan = self.plan(&p.file, p.plan.report.anchoring_other_document, at);
+                    self.apply(plan.action(&p.name));
+                }
             }
             Msg::CancelImport => {
-                if self.import.take().is_none() {
+                let planning = self.planning.take().is_some();
+                if self.import.take().is_none() && !planning {
                     return false;
                 }
                 self.announce("Import cancelled: nothing was changed.".into());
@@ -1172,5 +1255,72 @@ mod tests {
         assert_eq!(problem, None);
         s.update(Msg::MergeFromTab(stored.expect("summary annotations")));
         check(&s);
+    }
+
+    /// A plan made a step at a time reaches the report only while its planning still runs, and
+    /// is applied as it is while the store has not changed since (planned again otherwise).
+    #[test]
+    fn a_stepped_plan_is_shown_unless_cancelled_and_applied_while_the_store_is_unchanged() {
+        use crate::core::import::Planner;
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        let file = Rc::new(
+            crate::core::w3c::read_file(
+                br#"[{"type":"Annotation","id":"urn:uuid:00000000-0000-4000-8000-000000000001","target":{"selector":{"type":"TextQuoteSelector","exact":"civil society organizations"}}}]"#,
+            )
+            .unwrap(),
+        );
+        let planned = |s: &AppState| {
+            let mut p = Planner::new(file.clone(), s.doc.clone(), s.store.clone(), false, NOW);
+            while !p.step(1) {}
+            Msg::ImportPlanned {
+                name: "f.json".into(),
+                doc: s.doc.id.clone(),
+                file: file.clone(),
+                plan: p.finish(),
+                revision: s.store.revision(),
+            }
+        };
+        let start = |s: &AppState| Msg::ImportProgress {
+            name: "f.json".into(),
+            doc: s.doc.id.clone(),
+            done: 0,
+            total: 1,
+        };
+        // Cancelled while planning: the plan that arrives afterwards is dropped.
+        assert!(s.update(start(&s)));
+        assert_eq!(s.planning, Some(("f.json".into(), 0, 1)));
+        assert!(s.update(Msg::CancelImport));
+        assert_eq!(s.planning, None);
+        let late = planned(&s);
+        assert!(!s.update(late));
+        assert!(s.import.is_none());
+        // Progress for another document is not this one's.
+        assert!(!s.update(Msg::ImportProgress {
+            name: "f.json".into(),
+            doc: "elsewhere".into(),
+            done: 0,
+            total: 1,
+        }));
+        // Planned while the store stays as it was: its plan is what Import applies.
+        s.update(start(&s));
+        let msg = planned(&s);
+        assert!(s.update(msg));
+        assert_eq!(s.planning, None);
+        let mut p = (**s.import.as_ref().expect("the report")).clone();
+        assert_eq!(p.plan.report.new, 1);
+        p.plan.put.clear();
+        s.import = Some(Rc::new(p.clone()));
+        s.update(Msg::ConfirmImport { at: NOW });
+        assert_eq!(
+            s.store.len(),
+            0,
+            "the stored plan (emptied here) was applied"
+        );
+        // The store changed meanwhile: planned again against it.
+        annotate(&mut s, "mine", 1, 5, NOW);
+        s.import = Some(Rc::new(p));
+        s.update(Msg::ConfirmImport { at: NOW });
+        assert_eq!(s.store.len(), 2, "planned again: {:?}", s.status);
     }
 }

@@ -4,6 +4,7 @@
 //! applies it as one undo step.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::anchor::{Anchorer, Anchoring};
 use super::document::Document;
@@ -168,6 +169,8 @@ fn resolve_tags(labels: &[String], index: &mut TagIndex, plan_tags: &mut Vec<Tag
 
 /// Plans the import of `file` into `store` for `doc`. Annotations whose `source` names another
 /// document are only anchored (by quote) when `anchor_other_document` is set.
+///
+/// Runs the whole plan at once; [`Planner`] does the same work in steps.
 pub fn plan_import(
     file: &FileContents,
     doc: &Document,
@@ -176,20 +179,168 @@ pub fn plan_import(
     anchor_other_document: bool,
     now: Millis,
 ) -> ImportPlan {
-    let here = document_iri(&doc.id);
-    let mut plan = ImportPlan::default();
-    let mut index = TagIndex::new(store, file);
-    let r = &mut plan.report;
-    r.rejected = file.rejected.clone();
-    r.warnings = file.warnings.clone();
-    r.anchoring_other_document = anchor_other_document;
-    for item in &file.items {
+    let mut state = PlanState::new(file, doc, store, anchor_other_document, now);
+    let ctx = Context {
+        file,
+        doc,
+        anchorer,
+        store,
+    };
+    state.step(&ctx, usize::MAX);
+    state.finish(&ctx)
+}
+
+/// An import planned a few items at a time, so that a large file can be planned between the
+/// frames of a page: the same plan as [`plan_import`], however the steps are sized.
+///
+/// It owns its [`Anchorer`], whose searching budget is for the whole import.
+pub struct Planner {
+    file: Rc<FileContents>,
+    doc: Rc<Document>,
+    store: Rc<Store>,
+    anchorer: Anchorer,
+    state: PlanState,
+}
+
+impl Planner {
+    /// Starts planning the import of `file` into `store` for `doc` (see [`plan_import`]).
+    pub fn new(
+        file: Rc<FileContents>,
+        doc: Rc<Document>,
+        store: Rc<Store>,
+        anchor_other_document: bool,
+        now: Millis,
+    ) -> Planner {
+        let anchorer = Anchorer::new(&doc.text);
+        let state = PlanState::new(&file, &doc, &store, anchor_other_document, now);
+        Planner {
+            file,
+            doc,
+            store,
+            anchorer,
+            state,
+        }
+    }
+
+    /// Plans up to `max_items` more of the file's items; true once every item is planned.
+    pub fn step(&mut self, max_items: usize) -> bool {
+        let ctx = Context {
+            file: &self.file,
+            doc: &self.doc,
+            anchorer: &self.anchorer,
+            store: &self.store,
+        };
+        self.state.step(&ctx, max_items)
+    }
+
+    /// Items planned so far, and how many the file has.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.state.next, self.file.items.len())
+    }
+
+    /// True once every item is planned.
+    pub fn done(&self) -> bool {
+        self.state.next >= self.file.items.len()
+    }
+
+    /// The file being planned.
+    pub fn file(&self) -> &Rc<FileContents> {
+        &self.file
+    }
+
+    /// The document it is planned for.
+    pub fn doc(&self) -> &Rc<Document> {
+        &self.doc
+    }
+
+    /// The store it is planned against.
+    pub fn store(&self) -> &Rc<Store> {
+        &self.store
+    }
+
+    /// The plan (planning whatever items are left first).
+    pub fn finish(mut self) -> ImportPlan {
+        let ctx = Context {
+            file: &self.file,
+            doc: &self.doc,
+            anchorer: &self.anchorer,
+            store: &self.store,
+        };
+        self.state.step(&ctx, usize::MAX);
+        self.state.finish(&ctx)
+    }
+}
+
+/// What planning reads.
+struct Context<'a> {
+    file: &'a FileContents,
+    doc: &'a Document,
+    anchorer: &'a Anchorer,
+    store: &'a Store,
+}
+
+/// Planning so far: the plan being built and the next item to plan.
+struct PlanState {
+    here: String,
+    plan: ImportPlan,
+    index: TagIndex,
+    next: usize,
+    anchor_other_document: bool,
+    now: Millis,
+}
+
+impl PlanState {
+    fn new(
+        file: &FileContents,
+        doc: &Document,
+        store: &Store,
+        anchor_other_document: bool,
+        now: Millis,
+    ) -> PlanState {
+        let mut plan = ImportPlan::default();
+        let r = &mut plan.report;
+        r.rejected = file.rejected.clone();
+        r.warnings = file.warnings.clone();
+        r.anchoring_other_document = anchor_other_document;
+        PlanState {
+            here: document_iri(&doc.id),
+            plan,
+            index: TagIndex::new(store, file),
+            next: 0,
+            anchor_other_document,
+            now,
+        }
+    }
+
+    /// Plans up to `max_items` more items; true once every item is planned.
+    fn step(&mut self, ctx: &Context, max_items: usize) -> bool {
+        let end = self
+            .next
+            .saturating_add(max_items)
+            .min(ctx.file.items.len());
+        while self.next < end {
+            let item = &ctx.file.items[self.next];
+            self.next += 1;
+            self.item(ctx, item);
+        }
+        self.next >= ctx.file.items.len()
+    }
+
+    fn item(&mut self, ctx: &Context, item: &super::w3c::Incoming) {
+        let Context {
+            doc,
+            anchorer,
+            store,
+            ..
+        } = *ctx;
+        let plan = &mut self.plan;
+        let r = &mut plan.report;
         r.ignored_bodies += item.ignored_bodies;
-        let same_doc = item.source.as_deref() == Some(here.as_str());
+        let same_doc = item.source.as_deref() == Some(self.here.as_str());
         if item.source.is_some() && !same_doc {
             r.other_document += 1;
-            if !anchor_other_document {
-                continue;
+            if !self.anchor_other_document {
+                return;
             }
         }
         // A position is only trusted on the very text it was made on.
@@ -216,7 +367,7 @@ pub fn plan_import(
         } else {
             doc.slice(start, end)
         };
-        let tags = resolve_tags(&item.tags, &mut index, &mut plan.tags);
+        let tags = resolve_tags(&item.tags, &mut self.index, &mut plan.tags);
         let mut incoming = Annotation {
             id: item.id.clone(),
             start,
@@ -231,7 +382,7 @@ pub fn plan_import(
             orphan,
             conflict_of: item.conflict_of.clone(),
         };
-        if clamp_future(&mut incoming, now) {
+        if clamp_future(&mut incoming, self.now) {
             r.future_dated += 1;
         }
         if store
@@ -239,7 +390,7 @@ pub fn plan_import(
             .is_some_and(|t| t >= incoming.modified)
         {
             r.deleted_here += 1;
-            continue;
+            return;
         }
         let Some(local) = store.get(&incoming.id) else {
             if orphan {
@@ -247,7 +398,7 @@ pub fn plan_import(
             }
             r.new += 1;
             plan.put.push(incoming);
-            continue;
+            return;
         };
         if orphan && !local.orphan {
             // Ours is placed: keep its place, compare the rest.
@@ -278,17 +429,22 @@ pub fn plan_import(
             }
         }
     }
-    let skipped = anchorer.skipped();
-    if skipped > 0 {
-        r.warnings.push(format!(
-            "{skipped} annotation{} could not be searched for in the text: the file asks for more searching than one import does at once. {} kept unplaced (listed under “Not placed”); import them in smaller files to place them.",
-            if skipped == 1 { "" } else { "s" },
-            if skipped == 1 { "It is" } else { "They are" },
-        ));
+
+    /// The plan, once every item is planned.
+    fn finish(mut self, ctx: &Context) -> ImportPlan {
+        let r = &mut self.plan.report;
+        let skipped = ctx.anchorer.skipped();
+        if skipped > 0 {
+            r.warnings.push(format!(
+                "{skipped} annotation{} could not be searched for in the text: the file asks for more searching than one import does at once. {} kept unplaced (listed under “Not placed”); import them in smaller files to place them.",
+                if skipped == 1 { "" } else { "s" },
+                if skipped == 1 { "It is" } else { "They are" },
+            ));
+        }
+        // The file's own themes come too, used or not, so the receiver sees the same colours.
+        let labels: Vec<String> = ctx.file.taxonomy.iter().map(|t| t.label.clone()).collect();
+        resolve_tags(&labels, &mut self.index, &mut self.plan.tags);
+        self.plan.report.new_tags = self.plan.tags.iter().map(|t| t.label.clone()).collect();
+        self.plan
     }
-    // The file's own themes come too, used or not, so the receiver sees the same colours.
-    let labels: Vec<String> = file.taxonomy.iter().map(|t| t.label.clone()).collect();
-    resolve_tags(&labels, &mut index, &mut plan.tags);
-    plan.report.new_tags = plan.tags.iter().map(|t| t.label.clone()).collect();
-    plan
 }

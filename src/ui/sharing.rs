@@ -1,36 +1,150 @@
 //! Sharing: Export JSON, Import JSON (picker, drag-and-drop, paste) and the import report dialog.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::state::{AppContext, AppState, Msg};
 use crate::core::anchor::Anchorer;
-use crate::core::store::short_quote;
+use crate::core::document::Document;
+use crate::core::import::Planner;
+use crate::core::store::{short_quote, Store};
 use crate::core::w3c::{self, read_file, MAX_FILE_BYTES};
 use crate::web::{clock, files};
 
-/// Reads bytes as an annotation file and opens the report, or says why it cannot.
-fn review(dispatcher: &UseReducerDispatcher<AppState>, name: String, bytes: &[u8]) {
+/// How long planning works before the page gets a turn, in milliseconds.
+const SLICE_MS: f64 = 8.0;
+
+/// How often the progress shown is brought up to date, in milliseconds.
+const PROGRESS_MS: f64 = 100.0;
+
+thread_local! {
+    /// The planning run under way: a new file or Cancel ends the one before.
+    static RUN: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Ends the planning run under way, if any (its steps stop at their next turn).
+fn stop_planning() {
+    RUN.with(|r| r.set(r.get().wrapping_add(1)));
+}
+
+/// The open document and its annotations as of the last render, for imports started by events
+/// and finished after awaits (a handle captured earlier holds the state of its own render).
+type Latest = Rc<RefCell<(Rc<Document>, Rc<Store>)>>;
+
+#[hook]
+fn use_latest(state: &AppContext) -> Latest {
+    let latest = use_mut_ref(|| (state.doc.clone(), state.store.clone()));
+    *latest.borrow_mut() = (state.doc.clone(), state.store.clone());
+    latest
+}
+
+/// Reads bytes as an annotation file and plans its import, or says why it cannot.
+fn review(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    latest: &Latest,
+    name: String,
+    bytes: &[u8],
+) {
     match read_file(bytes) {
-        Ok(file) => dispatcher.dispatch(Msg::ReviewImport {
-            name,
-            file,
-            at: clock::now(),
-        }),
+        Ok(file) => {
+            let (doc, store) = latest.borrow().clone();
+            let planner = Planner::new(Rc::new(file), doc, store, false, clock::now());
+            plan_in_steps(dispatcher.clone(), latest.clone(), name, planner);
+        }
         Err(e) => dispatcher.dispatch(Msg::Alert(format!(
             "Could not import {name}: {e} Nothing was changed."
         ))),
     }
 }
 
+/// Runs `planner` a slice of time at a time, giving the page a turn between slices, and
+/// forwards its progress and its plan to the state (which decides what to make of them).
+fn plan_in_steps(
+    dispatcher: UseReducerDispatcher<AppState>,
+    latest: Latest,
+    name: String,
+    mut planner: Planner,
+) {
+    stop_planning();
+    let run = RUN.with(Cell::get);
+    let doc = planner.doc().id.clone();
+    let progress = |name: &str, doc: &str, planner: &Planner| {
+        let (done, total) = planner.progress();
+        Msg::ImportProgress {
+            name: name.to_string(),
+            doc: doc.to_string(),
+            done,
+            total,
+        }
+    };
+    // Plans for about a slice of time; true once every item is planned.
+    let step = |planner: &mut Planner| {
+        let started = js_sys::Date::now();
+        while !planner.step(1) {
+            if js_sys::Date::now() - started >= SLICE_MS {
+                return false;
+            }
+        }
+        true
+    };
+    dispatcher.dispatch(progress(&name, &doc, &planner));
+    // A small file is planned in the first slice: its report shows at once.
+    if step(&mut planner) {
+        planned(&dispatcher, name, doc, planner);
+        return;
+    }
+    let mut shown = js_sys::Date::now();
+    spawn_local(async move {
+        loop {
+            let now = js_sys::Date::now();
+            // Not while nothing is planned yet: a 0 would start planning again after a Cancel.
+            if now - shown >= PROGRESS_MS && planner.progress().0 > 0 {
+                shown = now;
+                dispatcher.dispatch(progress(&name, &doc, &planner));
+            }
+            TimeoutFuture::new(0).await;
+            let moved = latest.borrow().0.id != doc;
+            if RUN.with(Cell::get) != run || moved {
+                return;
+            }
+            if step(&mut planner) {
+                break;
+            }
+        }
+        planned(&dispatcher, name, doc, planner);
+    });
+}
+
+/// Forwards a finished plan to the state.
+fn planned(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    name: String,
+    doc: String,
+    planner: Planner,
+) {
+    let file = planner.file().clone();
+    let revision = planner.store().revision();
+    dispatcher.dispatch(Msg::ImportPlanned {
+        name,
+        doc,
+        file,
+        plan: planner.finish(),
+        revision,
+    });
+}
+
 /// Reads a picked or dropped file and reviews it.
-fn review_file(dispatcher: UseReducerDispatcher<AppState>, file: web_sys::File) {
+fn review_file(dispatcher: UseReducerDispatcher<AppState>, latest: Latest, file: web_sys::File) {
     let name = file.name();
     spawn_local(async move {
         match files::read_bytes(file, MAX_FILE_BYTES).await {
-            Ok(bytes) => review(&dispatcher, name, &bytes),
+            Ok(bytes) => review(&dispatcher, &latest, name, &bytes),
             Err(e) => dispatcher.dispatch(Msg::Alert(format!(
                 "Could not import {name}: {e}. Nothing was changed."
             ))),
@@ -42,6 +156,7 @@ fn review_file(dispatcher: UseReducerDispatcher<AppState>, file: web_sys::File) 
 #[function_component(ShareButtons)]
 pub fn share_buttons() -> Html {
     let state = use_context::<AppContext>().expect("app context");
+    let latest = use_latest(&state);
     let onexport = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -64,7 +179,7 @@ pub fn share_buttons() -> Html {
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                review_file(d.clone(), file);
+                review_file(d.clone(), latest.clone(), file);
             }
             // Picking the same file again must fire `change` again.
             input.set_value("");
@@ -86,6 +201,7 @@ pub fn share_buttons() -> Html {
 /// Drag-and-drop of a file anywhere on the page, and pasting JSON outside text fields.
 #[hook]
 pub fn use_drop_and_paste(state: AppContext) {
+    let latest = use_latest(&state);
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
         let opts = EventListenerOptions::enable_prevent_default();
@@ -99,6 +215,7 @@ pub fn use_drop_and_paste(state: AppContext) {
             }
         });
         let d = state.dispatcher();
+        let dropped = latest.clone();
         let ondrop = EventListener::new_with_options(&document, "drop", opts, move |e| {
             let Some(file) = e
                 .dyn_ref::<web_sys::DragEvent>()
@@ -112,7 +229,7 @@ pub fn use_drop_and_paste(state: AppContext) {
             if crate::core::library::Format::from_file_name(&file.name()).is_some() {
                 super::library::open_file(d.clone(), file);
             } else {
-                review_file(d.clone(), file);
+                review_file(d.clone(), dropped.clone(), file);
             }
         });
         let d = state.dispatcher();
@@ -129,7 +246,7 @@ pub fn use_drop_and_paste(state: AppContext) {
             };
             let trimmed = text.trim_start();
             if trimmed.starts_with('{') || trimmed.starts_with('[') {
-                review(&d, "pasted text".into(), text.as_bytes());
+                review(&d, &latest, "pasted text".into(), text.as_bytes());
             }
         });
         move || drop((dragover, ondrop, paste))
@@ -142,21 +259,59 @@ pub fn import_dialog() -> Html {
     let state = use_context::<AppContext>().expect("app context");
     let confirm_ref = use_node_ref();
     {
+        // The first button of what is shown (Cancel while planning, then the report's first).
         let confirm_ref = confirm_ref.clone();
-        let open = state.import.is_some();
-        use_effect_with(open, move |open| {
-            if *open {
+        let shown = match (&state.planning, &state.import) {
+            (Some(_), _) => 1,
+            (None, Some(_)) => 2,
+            (None, None) => 0,
+        };
+        use_effect_with(shown, move |shown| {
+            if *shown != 0 {
                 if let Some(b) = confirm_ref.cast::<web_sys::HtmlElement>() {
                     let _ = b.focus();
                 }
             }
         });
     }
+    let d = state.dispatcher();
+    if let Some((name, done, total)) = state.planning.clone() {
+        let cancel = {
+            let d = d.clone();
+            Callback::from(move |_: MouseEvent| {
+                stop_planning();
+                d.dispatch(Msg::CancelImport);
+            })
+        };
+        let onkeydown = {
+            let d = d.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    e.stop_propagation();
+                    stop_planning();
+                    d.dispatch(Msg::CancelImport);
+                }
+            })
+        };
+        return html! {
+            <div class="backdrop">
+                <div role="dialog" aria-modal="true" aria-labelledby="import-title" class="import-dialog" {onkeydown}>
+                    <h2 id="import-title">{ format!("Reading {name}…") }</h2>
+                    <p>
+                        <progress aria-label="Annotations read" max={total.max(1).to_string()} value={done.to_string()}></progress>
+                    </p>
+                    <p>{ format!("{done} of {total} annotation{} read.", if total == 1 { "" } else { "s" }) }</p>
+                    <div class="dialog-actions">
+                        <button type="button" ref={confirm_ref} onclick={cancel}>{ "Cancel" }</button>
+                    </div>
+                </div>
+            </div>
+        };
+    }
     let Some(pending) = state.import.clone() else {
         return html! {};
     };
     let r = &pending.plan.report;
-    let d = state.dispatcher();
     let on = |msg: fn() -> Msg| {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(msg()))
