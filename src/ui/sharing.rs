@@ -253,6 +253,23 @@ pub fn use_drop_and_paste(state: AppContext) {
     });
 }
 
+/// At most this many entries of each of the report's lists are shown: a hostile file can fill
+/// them with 100,000, which would take the page minutes to lay out.
+const LIST_CAP: usize = 200;
+
+/// The first [`LIST_CAP`] entries of a list, and how many more there are.
+fn capped<T>(items: &[T], each: impl Fn(&T) -> Html) -> Html {
+    let more = items.len().saturating_sub(LIST_CAP);
+    html! {
+        <>
+            { for items.iter().take(LIST_CAP).map(each) }
+            if more > 0 {
+                <li>{ format!("… and {more} more.") }</li>
+            }
+        </>
+    }
+}
+
 /// The import report: what the file would change, for the user to confirm or cancel.
 #[function_component(ImportDialog)]
 pub fn import_dialog() -> Html {
@@ -330,28 +347,19 @@ pub fn import_dialog() -> Html {
     let line = |n: usize, what: &str| -> Html {
         html! { <li><b>{ n }</b>{ format!(" {what}") }</li> }
     };
-    let orphans: Html = r
-        .orphans
-        .iter()
-        .map(|q| html! { <li><q>{ short_quote(q, 120) }</q></li> })
-        .collect();
-    let rejected: Html = r
-        .rejected
-        .iter()
-        .map(|x| {
-            let field = if x.field.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", x.field)
-            };
-            html! { <li>{ format!("Item {}{field}: {}", x.index + 1, x.reason) }</li> }
-        })
-        .collect();
-    let warnings: Html = r
-        .warnings
-        .iter()
-        .map(|w| html! { <li>{ w.clone() }</li> })
-        .collect();
+    let orphans = capped(
+        &r.orphans,
+        |q| html! { <li><q>{ short_quote(q, 120) }</q></li> },
+    );
+    let rejected = capped(&r.rejected, |x| {
+        let field = if x.field.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", x.field)
+        };
+        html! { <li>{ format!("Item {}{field}: {}", x.index + 1, x.reason) }</li> }
+    });
+    let warnings = capped(&r.warnings, |w| html! { <li>{ w.clone() }</li> });
     html! {
         <div class="backdrop">
             <div role="dialog" aria-modal="true" aria-labelledby="import-title" class="import-dialog" {onkeydown}>
