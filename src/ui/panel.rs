@@ -55,6 +55,9 @@ pub(crate) fn note_handlers(
     (typed, left)
 }
 
+/// How many unplaced annotations the panel shows at first, and adds per "Show more".
+const ORPHAN_PAGE: usize = 50;
+
 #[derive(Properties)]
 struct ItemProps {
     annotation: Rc<Annotation>,
@@ -253,6 +256,7 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
         });
     // A long list is filled in over a few frames, so the document paints first.
     let limit = use_state(|| FIRST_ITEMS);
+    let orphans_shown = use_state(|| ORPHAN_PAGE);
     {
         let limit = limit.clone();
         let total = all.len();
@@ -322,8 +326,11 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
     let items: Html = groups.into_iter().collect();
     let orphan_list: Vec<Rc<Annotation>> =
         state.store.shared().filter(|a| a.orphan).cloned().collect();
+    // Unplaced annotations carry their editing controls: shown a page at a time, so that a file
+    // of thousands of them does not lay out thousands of note fields at once.
     let orphans: Html = orphan_list
         .iter()
+        .take(*orphans_shown)
         .map(|a| {
             html! {
                 <AnnotationItem key={a.id.as_str()} annotation={Rc::clone(a)} tags={ByPtr(Rc::clone(&tags))}
@@ -362,6 +369,14 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
                 <h3 class="orphans-title">{ format!("Not placed ({})", orphan_list.len()) }</h3>
                 <p class="hint">{ "Imported annotations whose passage could not be found in this document. They are kept and exported with their quote." }</p>
                 <ul role="list" aria-label="Not placed" class="list">{ orphans }</ul>
+                if orphan_list.len() > *orphans_shown {
+                    <button type="button" class="more" onclick={{
+                        let shown = orphans_shown.clone();
+                        Callback::from(move |_: MouseEvent| shown.set(*shown + ORPHAN_PAGE))
+                    }}>
+                        { format!("Show {} more ({} not shown yet)", ORPHAN_PAGE.min(orphan_list.len() - *orphans_shown), orphan_list.len() - *orphans_shown) }
+                    </button>
+                }
             }
         </aside>
     }
