@@ -774,10 +774,16 @@ async function main() {
       const ok = (x) => x && !x.timeout && !x.error && x.verified;
       results.app[`open${n}`] = {
         what:
-          'stored annotations, then navigate: annotMs = the document in the DOM → every highlight painted (the budget figure; the painted article is verified); ' +
+          'stored annotations, then navigate: drawMs = navigation → every highlight painted, less the median cold load with nothing stored (the budget figure; the painted article is verified); ' +
+          'annotMs = the document in the DOM → every highlight painted (near 0: the app paints the stored highlights with the document); ' +
           'totalMs = navigation start → every highlight painted; listMs = the document in the DOM → the side list complete (the app fills it in over frames)',
         annotMs: summary(runs.map((r) => (ok(r.open) ? r.open.annotMs : null))),
         totalMs: summary(runs.map((r) => (ok(r.open) ? r.open.totalMs : null))),
+        // The app reads stored annotations before its first paint, so "document in the DOM →
+        // painted" leaves their cost out: the fair figure is what they add to an empty start.
+        drawMs: summary(
+          runs.map((r) => (ok(r.open) && results.app.cold?.docShownMs ? r.open.totalMs - results.app.cold.docShownMs.median : null)),
+        ),
         domMs: summary(runs.map((r) => (ok(r.open) ? r.open.domMs : null))),
         listMs: summary(runs.map((r) => (ok(r.open) ? r.open.listMs : null))),
         timeouts: runs.filter((r) => r.open.timeout).length,
@@ -918,7 +924,8 @@ function report(R) {
   for (const n of SIZES) {
     const o = A[`open${n}`];
     if (o || G[`SPANS.${n}`])
-      rows.push([`2. open ${n / 1000}k → all painted`, o ? fmtSummary(o.annotMs, o) : '—', rg(`SPANS.${n}`, 'openMs'), rg(`CSS_HIGHLIGHTS.${n}`, 'openMs')]);
+      rows.push([`2. open ${n / 1000}k → all painted`, o ? fmtSummary(o.drawMs, o) : '—', rg(`SPANS.${n}`, 'openMs'), rg(`CSS_HIGHLIGHTS.${n}`, 'openMs')]);
+      if (o) rows.push([`   document in the DOM → painted`, fmtSummary(o.annotMs, o), '', '']);
     if (o) rows.push([`   incl. page load (nav → painted)`, fmtSummary(o.totalMs, o), '', '']);
     if (o) rows.push([`   side list complete`, fmtSummary(o.listMs, o), '', '']);
   }
@@ -960,8 +967,8 @@ function report(R) {
   const ratio = (ours, theirs) => (ours != null && theirs != null && theirs > 0 ? ours / theirs : null);
   const fmtR = (r) => (r == null ? '—' : r >= 1 ? `${r.toFixed(2)} (${r.toFixed(1)}× slower)` : `${r.toFixed(3)} (${(1 / r).toFixed(1)}× faster)`);
   for (const [label, ourKey, ourField, theirField] of [
-    ['2. open 1k', 'open1000', 'annotMs', 'openMs'],
-    ['2. open 10k', 'open10000', 'annotMs', 'openMs'],
+    ['2. open 1k', 'open1000', 'drawMs', 'openMs'],
+    ['2. open 10k', 'open10000', 'drawMs', 'openMs'],
     ['3. add one at 1k', 'add1000', 'addMs', 'addMs'],
     ['3. add one at 10k', 'add10000', 'addMs', 'addMs'],
   ]) {
@@ -996,8 +1003,8 @@ function report(R) {
   if (R.sizes) budget('transfer ≤ 150 KB gzip (150,000 B)', R.sizes.app.gzip, 150000, 'B');
   const to = (x) => (x && x.timeouts ? 'timeout' : null);
   budget('cold load < 150 ms', med(A.cold?.docShownMs), 150, 'ms', 'lower', to(A.cold));
-  budget('1k painted < 100 ms', med(A.open1000?.annotMs), 100, 'ms', 'lower', to(A.open1000));
-  budget('10k painted < 600 ms', med(A.open10000?.annotMs), 600, 'ms', 'lower', to(A.open10000));
+  budget('1k painted < 100 ms', med(A.open1000?.drawMs), 100, 'ms', 'lower', to(A.open1000));
+  budget('10k painted < 600 ms', med(A.open10000?.drawMs), 600, 'ms', 'lower', to(A.open10000));
   budget('add one with 10k < 16 ms', med(A.add10000?.addMs), 16, 'ms', 'lower', to(A.add10000) || to(A.open10000));
   budget('import 10k < 1 s (report + apply)', med(A.import10000?.totalMs), 1000, 'ms', 'lower', to(A.import10000));
   for (const r of R.ratios) {
@@ -1009,8 +1016,9 @@ function report(R) {
   console.log(table([['budget', 'result'], ...budgets.map((b) => [b.name, b.text])]));
   console.log('');
   console.log('Notes: "painted" = in the DOM and the first frame showing it finished; the painted article is checked against the set.');
-  console.log('Open: R2P from the document in the DOM (page load not counted; its side list fills in over later frames: "side list');
-  console.log('complete"); Recogito from setAnnotations(JSON.parse(file)). Recogito paints only the viewport\'s highlights, the app all.');
+  console.log('Open: R2P = navigation → every highlight painted, less the cold load with nothing stored (the app paints stored highlights');
+  console.log('with the document; its side list fills in over later frames: "side list complete"); Recogito from setAnnotations(JSON.parse(file)).');
+  console.log('Recogito paints only the viewport\'s highlights, the app all.');
   console.log('Add one: R2P = key "2" with the text selected and the picker open; Recogito = addAnnotation(W3C) of the same span.');
   if (R.profiles) console.log(`Profiles: ${Object.keys(R.profiles).map((k) => `bench/profile-${k}.txt`).join(', ')} (+ .cpuprofile for DevTools, .json).`);
   if (R.pageErrors?.length) console.log(`Page errors seen: ${R.pageErrors.length} (see results.json)`);
