@@ -3,24 +3,12 @@
 //! every inline script and style (scripts/post-build.sh writes those at build time).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
+mod e2e_support;
+
+use e2e_support::dist_dir;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
-
-/// The release build (scripts/test.sh builds it before the tests; R2P_DIST points elsewhere).
-fn dist_dir() -> PathBuf {
-    let dir = std::env::var_os("R2P_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("dist"));
-    assert!(
-        dir.join("index.html").is_file(),
-        "dist/ is missing: run `bash scripts/build.sh` first (scripts/test.sh does it) \
-         (looked for {})",
-        dir.join("index.html").display()
-    );
-    dir
-}
 
 fn page(name: &str) -> String {
     let path = dist_dir().join(name);

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use e2e_support::{
-    canonical_text, document_id, numbered_paragraph, open_documents, open_listed, run, storage_key,
-    word_range, words, App,
+    canonical_text, document_id, drop_file, numbered_paragraph, open_documents, open_listed, run,
+    storage_key, word_range, words, App,
 };
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -710,17 +710,10 @@ fn dropped_document_removed_then_restored_with_its_annotations() {
         app.open_app().await;
         let before = app.local_storage().await;
         // Drop a .md file on the page.
-        let prevented = app
-            .js(
-                "const dt = new DataTransfer();\
-                 dt.items.add(new File([arguments[0]], 'dropped.md', { type: 'text/markdown' }));\
-                 const ev = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt });\
-                 document.querySelector('article[aria-label=\"Document\"]').dispatchEvent(ev);\
-                 return ev.defaultPrevented;",
-                vec![json!(DROPPED_MD)],
-            )
-            .await;
-        assert_eq!(prevented, json!(true), "the app must take the dropped file");
+        assert!(
+            drop_file(&app, "dropped.md", "text/markdown", DROPPED_MD).await,
+            "the app must take the dropped file"
+        );
         let text = "Dropped lesson\n\nThe Secretary-General reports every year on the responsibility to protect.";
         wait_text(&app, text).await;
         app.wait_status("Opened “Dropped lesson”.").await;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use e2e_support::{
-    canonical_text, import_file, numbered_paragraph, open_listed, paste_document, run, slice,
-    storage_key, wait_dialog, word_range, words, App, BLANK_PAGE,
+    canonical_text, drop_file, import_file, numbered_paragraph, open_listed, paste_document, run,
+    slice, storage_key, wait_dialog, word_range, words, App, BLANK_PAGE,
 };
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -571,17 +571,10 @@ fn dropping_a_file_keeps_documents_opened_earlier() {
         app.open_app().await;
         paste_document(&app, DRILL_TXT).await;
         app.wait_status(&format!("Opened “{DRILL_TITLE}”.")).await;
-        let prevented = app
-            .js(
-                "const dt = new DataTransfer();\
-                 dt.items.add(new File([arguments[0]], 'dropped.md', { type: 'text/markdown' }));\
-                 const ev = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt });\
-                 document.querySelector('article[aria-label=\"Document\"]').dispatchEvent(ev);\
-                 return ev.defaultPrevented;",
-                vec![json!(DROPPED_MD)],
-            )
-            .await;
-        assert_eq!(prevented, json!(true), "the app takes the dropped file");
+        assert!(
+            drop_file(&app, "dropped.md", "text/markdown", DROPPED_MD).await,
+            "the app takes the dropped file"
+        );
         app.wait_status("Opened “Dropped after pasting”.").await;
         let titles = app
             .wait_for("both documents in the stored library", || async {

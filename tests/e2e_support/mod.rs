@@ -1362,3 +1362,18 @@ pub async fn wait_dialog(app: &App, name: &str) -> Value {
     )
     .await
 }
+
+/// Drops a file called `name` holding `contents` on the article, as a drag from the desktop
+/// would; true when the app took it (prevented the browser's default).
+pub async fn drop_file(app: &App, name: &str, mime: &str, contents: &str) -> bool {
+    app.js(
+        "const dt = new DataTransfer();\
+         dt.items.add(new File([arguments[0]], arguments[1], { type: arguments[2] }));\
+         const ev = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt });\
+         document.querySelector('article[aria-label=\"Document\"]').dispatchEvent(ev);\
+         return ev.defaultPrevented;",
+        vec![json!(contents), json!(name), json!(mime)],
+    )
+    .await
+        == json!(true)
+}
