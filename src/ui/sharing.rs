@@ -274,6 +274,7 @@ fn capped<T>(items: &[T], each: impl Fn(&T) -> Html) -> Html {
 #[function_component(ImportDialog)]
 pub fn import_dialog() -> Html {
     let state = use_context::<AppContext>().expect("app context");
+    let latest = use_latest(&state);
     let confirm_ref = use_node_ref();
     {
         // The first button of what is shown (Cancel while planning, then the report's first).
@@ -343,6 +344,16 @@ pub fn import_dialog() -> Html {
         })
     };
     let blocked = r.other_document > 0 && !r.anchoring_other_document;
+    // Placing a file's annotations by their quotes is the costly search: planned a slice at a
+    // time, like the first reading.
+    let anyway = {
+        let (d, pending) = (d.clone(), pending.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (doc, store) = latest.borrow().clone();
+            let planner = Planner::new(pending.file.clone(), doc, store, true, clock::now());
+            plan_in_steps(d.clone(), latest.clone(), pending.name.clone(), planner);
+        })
+    };
     let changes = !pending.plan.put.is_empty() || !pending.plan.tags.is_empty();
     let line = |n: usize, what: &str| -> Html {
         html! { <li><b>{ n }</b>{ format!(" {what}") }</li> }
@@ -404,7 +415,7 @@ pub fn import_dialog() -> Html {
                 }
                 <div class="dialog-actions">
                     if blocked {
-                        <button type="button" ref={confirm_ref} class="primary" onclick={on(|| Msg::AnchorImportAnyway { at: clock::now() })}>
+                        <button type="button" ref={confirm_ref} class="primary" onclick={anyway}>
                             { "Anchor by quote anyway" }
                         </button>
                     } else {
