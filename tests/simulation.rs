@@ -644,7 +644,7 @@ impl Sim {
                     return;
                 };
                 let at = self.at(*tab);
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     // As the page does: planned a slice at a time (PlanSlice), confirmed later.
                     let planner =
                         Planner::new(Rc::new(file), s.doc.clone(), s.store.clone(), true, at);
