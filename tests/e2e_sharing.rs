@@ -574,3 +574,58 @@ fn foreign_recogito_file_anchors_by_quote() {
         app.screenshot("anchored").await;
     });
 }
+
+/// The import report is a modal dialog: Tab and Shift+Tab cycle inside it, Escape closes it, and
+/// focus goes back to where it was before it opened.
+#[test]
+fn import_report_keeps_focus_inside_and_gives_it_back() {
+    run("modal_focus", |app| async move {
+        app.open_app().await;
+        let item = json!([{
+            "type": "Annotation",
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "Pillar I"}],
+            "target": {"selector": {"type": "TextQuoteSelector", "exact": "civil society organizations"}}
+        }]);
+        // Focus on Export JSON, then paste a file's text (the app reads JSON pasted outside fields).
+        app.js(
+            "const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Export JSON');\
+             b.focus();\
+             const dt = new DataTransfer(); dt.setData('text/plain', arguments[0]);\
+             b.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: dt }));",
+            vec![json!(item.to_string())],
+        )
+        .await;
+        wait_dialog(&app, "pasted text").await;
+        // Where focus is: "inside" the dialog, or the element outside it.
+        let place = || async {
+            app.js(
+                "const d = document.querySelector('[role=\"dialog\"][aria-modal=\"true\"]');\
+                 const a = document.activeElement;\
+                 return d && d.contains(a) ? 'inside' : (a ? a.tagName + ' ' + a.textContent.trim().slice(0, 40) : 'none');",
+                vec![],
+            )
+            .await
+        };
+        assert_eq!(place().await, json!("inside"), "the report takes focus");
+        for i in 0..8 {
+            app.press(&[Key::Tab.into()]).await;
+            assert_eq!(place().await, json!("inside"), "after Tab #{}", i + 1);
+        }
+        for i in 0..8 {
+            app.press_with(&[Key::Shift], &[Key::Tab.into()]).await;
+            assert_eq!(place().await, json!("inside"), "after Shift+Tab #{}", i + 1);
+        }
+        app.press(&[Key::Escape.into()]).await;
+        app.wait_js(
+            "the report to close",
+            "return !document.querySelector('[role=\"dialog\"][aria-modal=\"true\"]');",
+            vec![],
+        )
+        .await;
+        assert_eq!(
+            place().await,
+            json!("BUTTON Export JSON"),
+            "focus goes back to where it was when the dialog opened"
+        );
+    });
+}

@@ -15,7 +15,7 @@ use crate::core::document::Document;
 use crate::core::import::Planner;
 use crate::core::store::{short_quote, Store};
 use crate::core::w3c::{self, read_file, MAX_FILE_BYTES};
-use crate::web::{clock, files};
+use crate::web::{clock, files, focus};
 
 /// How long planning works before the page gets a turn, in milliseconds.
 const SLICE_MS: f64 = 8.0;
@@ -276,6 +276,9 @@ pub fn import_dialog() -> Html {
     let state = use_context::<AppContext>().expect("app context");
     let latest = use_latest(&state);
     let confirm_ref = use_node_ref();
+    let dialog_ref = use_node_ref();
+    // Where focus was before the dialog opened: it goes back there when the dialog closes.
+    let before = use_mut_ref(|| None::<web_sys::HtmlElement>);
     {
         // The first button of what is shown (Cancel while planning, then the report's first).
         let confirm_ref = confirm_ref.clone();
@@ -286,12 +289,27 @@ pub fn import_dialog() -> Html {
         };
         use_effect_with(shown, move |shown| {
             if *shown != 0 {
+                let mut before = before.borrow_mut();
+                if before.is_none() {
+                    *before = focus::active();
+                }
                 if let Some(b) = confirm_ref.cast::<web_sys::HtmlElement>() {
                     let _ = b.focus();
                 }
+            } else {
+                focus::restore(before.borrow_mut().take());
             }
         });
     }
+    // A modal dialog keeps Tab and Shift+Tab inside.
+    let trap = {
+        let dialog_ref = dialog_ref.clone();
+        move |e: &KeyboardEvent| {
+            if let Some(dialog) = dialog_ref.cast::<web_sys::Element>() {
+                focus::cycle(&dialog, e);
+            }
+        }
+    };
     let d = state.dispatcher();
     if let Some((name, done, total)) = state.planning.clone() {
         let cancel = {
@@ -302,8 +320,9 @@ pub fn import_dialog() -> Html {
             })
         };
         let onkeydown = {
-            let d = d.clone();
+            let (d, trap) = (d.clone(), trap.clone());
             Callback::from(move |e: KeyboardEvent| {
+                trap(&e);
                 if e.key() == "Escape" {
                     e.stop_propagation();
                     stop_planning();
@@ -313,7 +332,7 @@ pub fn import_dialog() -> Html {
         };
         return html! {
             <div class="backdrop">
-                <div role="dialog" aria-modal="true" aria-labelledby="import-title" class="import-dialog" {onkeydown}>
+                <div role="dialog" aria-modal="true" aria-labelledby="import-title" class="import-dialog" ref={dialog_ref.clone()} {onkeydown}>
                     <h2 id="import-title">{ format!("Reading {name}…") }</h2>
                     <p>
                         <progress aria-label="Annotations read" max={total.max(1).to_string()} value={done.to_string()}></progress>
@@ -337,6 +356,7 @@ pub fn import_dialog() -> Html {
     let onkeydown = {
         let d = d.clone();
         Callback::from(move |e: KeyboardEvent| {
+            trap(&e);
             if e.key() == "Escape" {
                 e.stop_propagation();
                 d.dispatch(Msg::CancelImport);
@@ -373,7 +393,7 @@ pub fn import_dialog() -> Html {
     let warnings = capped(&r.warnings, |w| html! { <li>{ w.clone() }</li> });
     html! {
         <div class="backdrop">
-            <div role="dialog" aria-modal="true" aria-labelledby="import-title" class="import-dialog" {onkeydown}>
+            <div role="dialog" aria-modal="true" aria-labelledby="import-title" class="import-dialog" ref={dialog_ref.clone()} {onkeydown}>
                 <h2 id="import-title">{ format!("Import from {}", pending.name) }</h2>
                 if r.other_document > 0 {
                     <p class="warn">

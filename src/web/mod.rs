@@ -1,6 +1,7 @@
 //! Browser glue: storage, clock and ids, and DOM selection ⇄ code-point offsets. Translates; decides nothing.
 pub mod clock;
 pub mod files;
+pub mod focus;
 pub mod offline;
 pub mod paint;
 pub mod selection;
