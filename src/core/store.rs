@@ -284,8 +284,10 @@ pub struct Store {
     /// Where each of the user's themes stands in `custom_tags`, by id: a file with thousands of
     /// themes is taken in with one lookup per theme, not one scan.
     custom_index: BTreeMap<String, usize>,
-    undo: Vec<Batch>,
-    redo: Vec<Batch>,
+    /// Shared, like the annotations: the store is cloned once per change (typing a note is one
+    /// change per key), and an import's step can hold thousands of edits.
+    undo: Vec<Rc<Batch>>,
+    redo: Vec<Rc<Batch>>,
     revision: u64,
     /// The highest stamp seen (times, tombstones, histories): the logical clock's state.
     clock: Millis,
@@ -479,8 +481,8 @@ impl Store {
             Action::Undo { at } => self.step(true, self.stamp(at)),
             Action::Redo { at } => self.step(false, self.stamp(at)),
             Action::FinishNote => {
-                if let Some(b) = self.undo.last_mut() {
-                    b.typing = None;
+                if let Some(b) = self.undo.last_mut().filter(|b| b.typing.is_some()) {
+                    Rc::make_mut(b).typing = None;
                 }
                 Ok(Outcome {
                     message: String::new(),
@@ -510,8 +512,8 @@ impl Store {
                 };
                 let (label, edits, at) = self.plan(self.stamped(action))?;
                 let out = self.commit(label, edits, at);
-                if let Some(b) = self.undo.last_mut() {
-                    b.typing = typing;
+                if let (Some(b), Some(_)) = (self.undo.last_mut(), &typing) {
+                    Rc::make_mut(b).typing = typing;
                 }
                 out
             }
@@ -556,7 +558,7 @@ impl Store {
         new.modified = at;
         let edit = self.replace(&old, new);
         self.apply_edit(&edit, at);
-        let batch = self.undo.last_mut().expect("typing implies a step");
+        let batch = Rc::make_mut(self.undo.last_mut().expect("typing implies a step"));
         if let Some(Edit::Annotation { after, .. }) = batch.edits.last_mut() {
             *after = self.annotations.get(&id).map(|a| (**a).clone());
         }
@@ -744,11 +746,11 @@ impl Store {
         for e in &edits {
             self.apply_edit(e, at);
         }
-        self.undo.push(Batch {
+        self.undo.push(Rc::new(Batch {
             label: label.clone(),
             edits,
             typing: None,
-        });
+        }));
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
         }
