@@ -644,32 +644,30 @@ impl Sim {
                     return;
                 };
                 let at = self.at(*tab);
-                if n.is_multiple_of(2) {
-                    // As the page does: planned a slice at a time (PlanSlice), confirmed later.
-                    let planner =
-                        Planner::new(Rc::new(file), s.doc.clone(), s.store.clone(), true, at);
-                    let (done, total) = planner.progress();
-                    let doc = s.doc.id.clone();
-                    let name = IMPORT_NAME.to_string();
-                    self.send(
-                        *tab,
-                        Msg::ImportProgress {
-                            name,
-                            doc,
-                            done,
-                            total,
-                        },
-                    );
-                    if let Some(t) = self.tabs[*tab].as_mut() {
-                        t.planner = Some(planner);
-                    }
-                    return;
-                }
+                // As the page does: a planning run, its slices (PlanSlice) and the user's confirm
+                // (Confirm) come as later steps; every other import is small enough to be planned
+                // in its first slice and confirmed at once.
+                let planner = Planner::new(Rc::new(file), s.doc.clone(), s.store.clone(), true, at);
+                let (done, total) = planner.progress();
+                let doc = s.doc.id.clone();
                 let name = IMPORT_NAME.to_string();
-                self.send(*tab, Msg::ReviewImport { name, file, at });
-                let at = self.at(*tab);
-                self.send(*tab, Msg::AnchorImportAnyway { at });
-                self.send(*tab, Msg::ConfirmImport { at });
+                self.send(
+                    *tab,
+                    Msg::ImportProgress {
+                        name,
+                        doc,
+                        done,
+                        total,
+                    },
+                );
+                if let Some(t) = self.tabs[*tab].as_mut() {
+                    t.planner = Some(planner);
+                }
+                if !n.is_multiple_of(2) {
+                    let (tab, items) = (*tab, usize::MAX);
+                    self.step(&Step::PlanSlice { tab, items }, n);
+                    self.step(&Step::Confirm { tab }, n);
+                }
             }
             Step::PlanSlice { tab, items } => {
                 let Some(t) = self.tabs[*tab].as_mut() else {

@@ -213,15 +213,6 @@ pub enum Msg {
     Alert(String),
     /// Hide the error.
     DismissAlert,
-    /// A file was read: plan its import (all at once) and show the report.
-    ReviewImport {
-        /// File name.
-        name: String,
-        /// Its contents.
-        file: FileContents,
-        /// Now (times ahead of it are not trusted).
-        at: Millis,
-    },
     /// Planning a file's import a step at a time: `done` of its `total` items are planned.
     /// `done == 0` starts it (and supersedes any other planning); later steps only count while
     /// it has not been cancelled. Ignored when `doc` is no longer the open document.
@@ -248,11 +239,6 @@ pub enum Msg {
         plan: ImportPlan,
         /// The revision of the store it was planned against.
         revision: u64,
-    },
-    /// The file is for another document: anchor its annotations by quote anyway.
-    AnchorImportAnyway {
-        /// Now.
-        at: Millis,
     },
     /// Apply the pending import (one undo step).
     ConfirmImport {
@@ -641,16 +627,6 @@ impl AppState {
             Msg::Announce(text) => self.announce(text),
             Msg::Alert(text) => self.alert = Some(text),
             Msg::DismissAlert => self.alert = None,
-            Msg::ReviewImport { name, file, at } => {
-                let plan = self.plan(&file, false, at);
-                self.planning = None;
-                self.import = Some(Rc::new(PendingImport {
-                    name,
-                    file: Rc::new(file),
-                    plan,
-                    revision: self.store.revision(),
-                }));
-            }
             Msg::ImportProgress {
                 name,
                 doc,
@@ -684,17 +660,6 @@ impl AppState {
                     file,
                     plan,
                     revision,
-                }));
-            }
-            Msg::AnchorImportAnyway { at } => {
-                let Some(p) = self.import.clone() else {
-                    return false;
-                };
-                let plan = self.plan(&p.file, true, at);
-                self.import = Some(Rc::new(PendingImport {
-                    plan,
-                    revision: self.store.revision(),
-                    ..(*p).clone()
                 }));
             }
             Msg::ConfirmImport { at } => {
@@ -911,6 +876,7 @@ mod tests {
 
     use super::*;
     use crate::core::envelope::annotations_key;
+    use crate::core::import::Planner;
     use crate::core::kv::{backup_key, StorageError};
     use crate::core::library::{library_key, Format};
 
@@ -950,6 +916,28 @@ mod tests {
     }
 
     const NOW: Millis = 1_790_000_000_000;
+
+    /// Plans a file's import the way the page does (a planning run, then its plan), at once.
+    fn plan_now(s: &mut AppState, file: FileContents, anyway: bool) {
+        let mut planner = Planner::new(Rc::new(file), s.doc.clone(), s.store.clone(), anyway, NOW);
+        let (name, doc) = ("f.json".to_string(), s.doc.id.clone());
+        let (done, total) = planner.progress();
+        s.update(Msg::ImportProgress {
+            name: name.clone(),
+            doc: doc.clone(),
+            done,
+            total,
+        });
+        while !planner.step(10) {}
+        let (file, revision) = (planner.file().clone(), planner.store().revision());
+        s.update(Msg::ImportPlanned {
+            name,
+            doc,
+            file,
+            plan: planner.finish(),
+            revision,
+        });
+    }
 
     fn run(s: &mut AppState, kv: &mut Mem, msgs: Vec<Msg>) {
         for m in msgs {
@@ -1108,13 +1096,8 @@ mod tests {
             br#"[{"type":"Annotation","id":"urn:uuid:11111111-1111-4111-8111-111111111111","modified":"2099-01-01T00:00:00Z","body":[{"type":"TextualBody","purpose":"tagging","value":"Pillar III"}],"target":{"selector":{"type":"TextPositionSelector","start":0,"end":5}}}]"#,
         )
         .unwrap();
-        s.update(Msg::ReviewImport {
-            name: "f.json".into(),
-            file,
-            at: NOW,
-        });
+        plan_now(&mut s, file, true);
         assert_eq!(s.import.as_ref().unwrap().plan.report.future_dated, 1);
-        s.update(Msg::AnchorImportAnyway { at: NOW });
         s.update(Msg::ConfirmImport { at: NOW });
         let a = s
             .store
@@ -1261,7 +1244,6 @@ mod tests {
     /// is applied as it is while the store has not changed since (planned again otherwise).
     #[test]
     fn a_stepped_plan_is_shown_unless_cancelled_and_applied_while_the_store_is_unchanged() {
-        use crate::core::import::Planner;
         let mut kv = Mem::default();
         let mut s = startup(&mut kv);
         let file = Rc::new(
