@@ -293,6 +293,9 @@ const LESSON_MD: &str = "# Lesson on protection\n\
 - First point with *emphasis*\n\
 - Second point with **strong** words and `code`\n\
 \n\
+3. Third, numbered\n\
+4. Fourth\n\
+\n\
 <script>alert(1)</script> stays text, and so does <img src=x onerror=alert(2)>.\n\
 \n\
 حماية السكان مسؤولية كل دولة\n\
@@ -304,8 +307,10 @@ Last line.\n";
 /// What the article must show for [`LESSON_MD`].
 const LESSON_TEXT: &str = "Lesson on protection\n\n\
 Why it matters now\n\n\
-• First point with emphasis\n\n\
-• Second point with strong words and code\n\n\
+First point with emphasis\n\n\
+Second point with strong words and code\n\n\
+Third, numbered\n\n\
+Fourth\n\n\
 <script>alert(1)</script> stays text, and so does <img src=x onerror=alert(2)>.\n\n\
 حماية السكان مسؤولية كل دولة\n\n\
 保护责任是每个国家的首要责任，国际社会应当提供协助🌍🤝团结一致。\n\n\
@@ -328,7 +333,9 @@ fn markdown_file_renders_and_keeps_rtl_and_cjk_annotations() {
                 .js(
                     "const a = document.querySelector('article[aria-label=\"Document\"]');\
                      const t = s => [...a.querySelectorAll(s)].map(e => e.textContent);\
-                     return { h1: t('h1'), h2: t('h2'), bullets: t('.bullet'),\
+                     return { h1: t('h1'), h2: t('h2'), bullets: t('ul > li'), numbered: t('ol > li'),\
+                              starts: [...a.querySelectorAll('ol')].map(o => o.getAttribute('start')),\
+                              lists: [...a.querySelectorAll('ul, ol')].map(l => l.tagName + ' ' + l.children.length),\
                               em: t('.i-em'), strong: t('.i-strong'), code: t('.i-code'),\
                               elements: [...a.querySelectorAll('script, img, b, iframe, style')].length,\
                               blocks: [...a.children].map(e => [e.tagName, e.getAttribute('dir')]),\
@@ -338,13 +345,29 @@ fn markdown_file_renders_and_keeps_rtl_and_cjk_annotations() {
                 .await;
             assert_eq!(dom["h1"], json!(["Lesson on protection"]), "article h1");
             assert_eq!(dom["h2"], json!(["Why it matters now"]), "article h2");
+            // Lists are lists: <ul>/<ol> with <li>s; bullets and numbers are the list's, not text.
             assert_eq!(
                 dom["bullets"],
                 json!([
-                    "• First point with emphasis",
-                    "• Second point with strong words and code"
+                    "First point with emphasis",
+                    "Second point with strong words and code"
                 ]),
-                "bullet blocks"
+                "bulleted list items"
+            );
+            assert_eq!(
+                dom["numbered"],
+                json!(["Third, numbered", "Fourth"]),
+                "numbered list items"
+            );
+            assert_eq!(
+                dom["starts"],
+                json!(["3"]),
+                "the numbered list starts where the file does"
+            );
+            assert_eq!(
+                dom["lists"],
+                json!(["UL 2", "OL 2"]),
+                "one list each, two items each"
             );
             assert_eq!(dom["em"], json!(["emphasis"]), "runs with class i-em");
             assert_eq!(

@@ -27,8 +27,15 @@ pub enum BlockKind {
     Dateline,
     /// Any other paragraph.
     Paragraph,
-    /// A bulleted list item (its text starts with "• ").
+    /// An item of a bulleted list (Markdown `-`, `*`, `+`): the list shows the bullet, which is
+    /// not part of the text.
     Bullet,
+    /// An item of a numbered list (Markdown `1.`): the list shows `number`, which is not part of
+    /// the text (unlike a numbered paragraph's).
+    Ordered {
+        /// Its number as written.
+        number: u32,
+    },
     /// A quoted passage (Markdown `>`).
     Quote,
     /// Preformatted text (a Markdown code fence); line breaks are kept on screen.

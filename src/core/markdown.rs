@@ -212,11 +212,9 @@ pub fn parse(source: &str) -> Document {
     let mut parts: Vec<(BlockKind, String, Vec<Styled>)> = Vec::new();
     let mut para: Vec<String> = Vec::new();
     let mut para_kind = BlockKind::Paragraph;
-    let mut prefix = String::new();
     let flush = |parts: &mut Vec<(BlockKind, String, Vec<Styled>)>,
                  para: &mut Vec<String>,
-                 kind: &BlockKind,
-                 prefix: &str| {
+                 kind: &BlockKind| {
         if para.is_empty() {
             return;
         }
@@ -226,14 +224,12 @@ pub fn parse(source: &str) -> Document {
         if text.trim().is_empty() {
             return;
         }
-        let shift = prefix.chars().count();
-        let styles = styles.into_iter().map(|s| s.shifted(shift)).collect();
-        parts.push((kind.clone(), format!("{prefix}{text}"), styles));
+        parts.push((kind.clone(), text, styles));
     };
     let mut lines = source.lines().peekable();
     while let Some(line) = lines.next() {
         if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
-            flush(&mut parts, &mut para, &para_kind, &prefix);
+            flush(&mut parts, &mut para, &para_kind);
             let fence: String = line.trim_start().chars().take(3).collect();
             let mut code = Vec::new();
             for l in lines.by_ref() {
@@ -249,54 +245,50 @@ pub fn parse(source: &str) -> Document {
             continue;
         }
         if line.trim().is_empty() {
-            flush(&mut parts, &mut para, &para_kind, &prefix);
+            flush(&mut parts, &mut para, &para_kind);
             continue;
         }
         if let Some((level, text)) = heading(line) {
-            flush(&mut parts, &mut para, &para_kind, &prefix);
+            flush(&mut parts, &mut para, &para_kind);
             let kind = if level == 1 {
                 BlockKind::Title
             } else {
                 BlockKind::Heading { level }
             };
             para = vec![text.to_string()];
-            flush(&mut parts, &mut para, &kind, "");
+            flush(&mut parts, &mut para, &kind);
             continue;
         }
         if is_rule(line) && bullet(line).is_none() {
-            flush(&mut parts, &mut para, &para_kind, &prefix);
+            flush(&mut parts, &mut para, &para_kind);
             continue;
         }
         if let Some(rest) = bullet(line) {
-            flush(&mut parts, &mut para, &para_kind, &prefix);
+            flush(&mut parts, &mut para, &para_kind);
             para_kind = BlockKind::Bullet;
-            prefix = "• ".into();
             para.push(rest.to_string());
             continue;
         }
         if let Some((n, rest)) = ordered(line) {
-            flush(&mut parts, &mut para, &para_kind, &prefix);
-            para_kind = BlockKind::Numbered { number: n };
-            prefix = format!("{n}. ");
+            flush(&mut parts, &mut para, &para_kind);
+            para_kind = BlockKind::Ordered { number: n };
             para.push(rest.to_string());
             continue;
         }
         if let Some(rest) = line.trim_start().strip_prefix('>') {
             if para_kind != BlockKind::Quote {
-                flush(&mut parts, &mut para, &para_kind, &prefix);
+                flush(&mut parts, &mut para, &para_kind);
                 para_kind = BlockKind::Quote;
-                prefix.clear();
             }
             para.push(rest.trim_start().to_string());
             continue;
         }
         if para.is_empty() {
             para_kind = BlockKind::Paragraph;
-            prefix.clear();
         }
         para.push(line.trim().to_string());
     }
-    flush(&mut parts, &mut para, &para_kind, &prefix);
+    flush(&mut parts, &mut para, &para_kind);
     Document::from_blocks(parts)
 }
 
@@ -336,10 +328,11 @@ mod tests {
                     "Intro with emphasis, strong and code.\nSecond line."
                 ),
                 (&BlockKind::Heading { level: 2 }, "Pillars"),
-                (&BlockKind::Bullet, "• Pillar I: the State"),
-                (&BlockKind::Bullet, "• Pillar II: help\ncontinued"),
-                (&BlockKind::Numbered { number: 1 }, "1. First"),
-                (&BlockKind::Numbered { number: 2 }, "2. Second"),
+                // The list shows bullets and numbers; the text does not hold them.
+                (&BlockKind::Bullet, "Pillar I: the State"),
+                (&BlockKind::Bullet, "Pillar II: help\ncontinued"),
+                (&BlockKind::Ordered { number: 1 }, "First"),
+                (&BlockKind::Ordered { number: 2 }, "Second"),
                 (&BlockKind::Quote, "A quote\ngoes on"),
                 (&BlockKind::Code, "raw <b>html</b>"),
                 (

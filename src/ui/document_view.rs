@@ -268,7 +268,10 @@ fn block_view(props: &BlockViewProps) -> Html {
         BlockKind::Dateline => {
             html! { <p dir="auto" class="dateline" data-block={start}>{ runs }</p> }
         }
-        BlockKind::Bullet => html! { <p dir="auto" class="bullet" data-block={start}>{ runs }</p> },
+        // List items: the list around them (see `ArticleView`) shows the bullet or number.
+        BlockKind::Bullet | BlockKind::Ordered { .. } => {
+            html! { <li dir="auto" data-block={start}>{ runs }</li> }
+        }
         BlockKind::Quote => {
             html! { <blockquote dir="auto" data-block={start}>{ runs }</blockquote> }
         }
@@ -433,7 +436,27 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
 
     let doc = &props.doc;
     let mut children: Vec<Html> = Vec::with_capacity(doc.blocks.len() * 2);
+    // Consecutive list items go into one <ul> or <ol> (the separators between them too, so that
+    // textContent stays the canonical text): (ordered, first number, its items).
+    let mut list: Option<(bool, u32, Vec<Html>)> = None;
+    let close = |list: Option<(bool, u32, Vec<Html>)>, children: &mut Vec<Html>| {
+        if let Some((ordered, first, items)) = list {
+            children.push(if ordered {
+                html! { <ol dir="auto" start={first.to_string()}>{ for items }</ol> }
+            } else {
+                html! { <ul dir="auto">{ for items }</ul> }
+            });
+        }
+    };
     for (i, b) in doc.blocks.iter().enumerate() {
+        let item = match b.kind {
+            BlockKind::Bullet => Some((false, 0)),
+            BlockKind::Ordered { number } => Some((true, number)),
+            _ => None,
+        };
+        if list.as_ref().map(|l| l.0) != item.map(|(ordered, _)| ordered) {
+            close(list.take(), &mut children);
+        }
         if i > 0 {
             // The separators are part of the canonical text, so textContent equals it exactly.
             let sep = if b.start - doc.blocks[i - 1].end == 1 {
@@ -441,7 +464,10 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             } else {
                 "\n\n"
             };
-            children.push(html! { { sep } });
+            match list.as_mut() {
+                Some((_, _, items)) => items.push(html! { { sep } }),
+                None => children.push(html! { { sep } }),
+            }
         }
         let selected = props.selected.filter(|&(s, e)| s < b.end && e > b.start);
         let runs = props
@@ -450,11 +476,17 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             .get(i)
             .cloned()
             .unwrap_or_else(|| Rc::from(Vec::new()));
-        children.push(html! {
+        let view = html! {
             <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected}
                 ids={props.ids.clone()} />
-        });
+        };
+        match (item, list.as_mut()) {
+            (Some(_), Some((_, _, items))) => items.push(view),
+            (Some((ordered, first)), None) => list = Some((ordered, first, vec![view])),
+            (None, _) => children.push(view),
+        }
     }
+    close(list, &mut children);
     html! {
         <>
             <article id="document" aria-label="Document" tabindex="0" ref={article}
