@@ -142,6 +142,9 @@ enum Step {
     },
 }
 
+/// The tags the simulated users pick from.
+const TAGS: [&str; 4] = ["pillar-1", "pillar-2", "pillar-3", "theme-prevention"];
+
 /// The name every simulated import file has.
 const IMPORT_NAME: &str = "x.json";
 
@@ -537,8 +540,7 @@ impl Sim {
                 if start >= end {
                     return;
                 }
-                let tag =
-                    ["pillar-1", "pillar-2", "pillar-3", "theme-prevention"][*tag].to_string();
+                let tag = TAGS[*tag].to_string();
                 self.send(
                     *tab,
                     Msg::SelectText {
@@ -567,8 +569,7 @@ impl Sim {
                         place: Some(place()),
                     },
                 );
-                let tag =
-                    ["pillar-1", "pillar-2", "pillar-3", "theme-prevention"][*tag].to_string();
+                let tag = TAGS[*tag].to_string();
                 let at = self.at(*tab);
                 self.send(
                     *tab,
@@ -648,18 +649,7 @@ impl Sim {
                 // (Confirm) come as later steps; every other import is small enough to be planned
                 // in its first slice and confirmed at once.
                 let planner = Planner::new(Rc::new(file), s.doc.clone(), s.store.clone(), true, at);
-                let (done, total) = planner.progress();
-                let doc = s.doc.id.clone();
-                let name = IMPORT_NAME.to_string();
-                self.send(
-                    *tab,
-                    Msg::ImportProgress {
-                        name,
-                        doc,
-                        done,
-                        total,
-                    },
-                );
+                self.send(*tab, app::import_progress(IMPORT_NAME, &planner));
                 if let Some(t) = self.tabs[*tab].as_mut() {
                     t.planner = Some(planner);
                 }
@@ -680,35 +670,13 @@ impl Sim {
                 if planner.doc().id != t.state.doc.id {
                     return;
                 }
-                let finished = planner.step(*items);
-                let (done, total) = planner.progress();
-                let (name, doc) = (IMPORT_NAME.to_string(), planner.doc().id.clone());
-                if !finished {
+                if !planner.step(*items) {
+                    let msg = app::import_progress(IMPORT_NAME, &planner);
                     t.planner = Some(planner);
-                    self.send(
-                        *tab,
-                        Msg::ImportProgress {
-                            name,
-                            doc,
-                            done,
-                            total,
-                        },
-                    );
-                    return;
+                    return self.send(*tab, msg);
                 }
-                let (file, revision) = (planner.file().clone(), planner.store().revision());
-                let plan = planner.finish();
                 self.planned += 1;
-                self.send(
-                    *tab,
-                    Msg::ImportPlanned {
-                        name,
-                        doc,
-                        file,
-                        plan,
-                        revision,
-                    },
-                );
+                self.send(*tab, app::import_planned(IMPORT_NAME.into(), planner));
             }
             Step::Confirm { tab } => {
                 let at = self.at(*tab);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::anchor::Anchorer;
 use super::document::Document;
 use super::envelope::Envelope;
-use super::import::{plan_import, ImportPlan};
+use super::import::{plan_import, ImportPlan, Planner};
 use super::kv::{KeyValue, Raw};
 use super::library::{document_key, parse, settings_key, Entry, Library, Settings};
 use super::persist::{self, LibrarySaved, Problem, Saved};
@@ -820,6 +820,31 @@ pub fn startup(kv: &mut dyn KeyValue) -> AppState {
     state
 }
 
+/// How far `planner` has come with the file called `name`: a [`Msg::ImportProgress`] (the first
+/// one, with nothing planned yet, starts the planning run).
+pub fn import_progress(name: &str, planner: &Planner) -> Msg {
+    let (done, total) = planner.progress();
+    Msg::ImportProgress {
+        name: name.to_string(),
+        doc: planner.doc().id.clone(),
+        done,
+        total,
+    }
+}
+
+/// The finished plan of `planner` for the file called `name`, as a [`Msg::ImportPlanned`].
+pub fn import_planned(name: String, planner: Planner) -> Msg {
+    let (doc, file) = (planner.doc().id.clone(), planner.file().clone());
+    let revision = planner.store().revision();
+    Msg::ImportPlanned {
+        name,
+        doc,
+        file,
+        plan: planner.finish(),
+        revision,
+    }
+}
+
 /// Reads the open document's stored annotations when they have not been read yet (after start-up
 /// and after every switch of document), for the state to take in.
 pub fn load(state: &AppState, kv: &mut dyn KeyValue) -> Option<Msg> {
@@ -876,7 +901,6 @@ mod tests {
 
     use super::*;
     use crate::core::envelope::annotations_key;
-    use crate::core::import::Planner;
     use crate::core::kv::{backup_key, StorageError};
     use crate::core::library::{library_key, Format};
 
@@ -920,23 +944,9 @@ mod tests {
     /// Plans a file's import the way the page does (a planning run, then its plan), at once.
     fn plan_now(s: &mut AppState, file: FileContents, anyway: bool) {
         let mut planner = Planner::new(Rc::new(file), s.doc.clone(), s.store.clone(), anyway, NOW);
-        let (name, doc) = ("f.json".to_string(), s.doc.id.clone());
-        let (done, total) = planner.progress();
-        s.update(Msg::ImportProgress {
-            name: name.clone(),
-            doc: doc.clone(),
-            done,
-            total,
-        });
+        s.update(import_progress("f.json", &planner));
         while !planner.step(10) {}
-        let (file, revision) = (planner.file().clone(), planner.store().revision());
-        s.update(Msg::ImportPlanned {
-            name,
-            doc,
-            file,
-            plan: planner.finish(),
-            revision,
-        });
+        s.update(import_planned("f.json".into(), planner));
     }
 
     fn run(s: &mut AppState, kv: &mut Mem, msgs: Vec<Msg>) {
@@ -1255,13 +1265,7 @@ mod tests {
         let planned = |s: &AppState| {
             let mut p = Planner::new(file.clone(), s.doc.clone(), s.store.clone(), false, NOW);
             while !p.step(1) {}
-            Msg::ImportPlanned {
-                name: "f.json".into(),
-                doc: s.doc.id.clone(),
-                file: file.clone(),
-                plan: p.finish(),
-                revision: s.store.revision(),
-            }
+            import_planned("f.json".into(), p)
         };
         let start = |s: &AppState| Msg::ImportProgress {
             name: "f.json".into(),

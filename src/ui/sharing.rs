@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::state::{AppContext, AppState, Msg};
 use crate::core::anchor::Anchorer;
+use crate::core::app::{import_planned, import_progress};
 use crate::core::document::Document;
 use crate::core::import::Planner;
 use crate::core::store::{short_quote, Store};
@@ -74,15 +75,6 @@ fn plan_in_steps(
     stop_planning();
     let run = RUN.with(Cell::get);
     let doc = planner.doc().id.clone();
-    let progress = |name: &str, doc: &str, planner: &Planner| {
-        let (done, total) = planner.progress();
-        Msg::ImportProgress {
-            name: name.to_string(),
-            doc: doc.to_string(),
-            done,
-            total,
-        }
-    };
     // Plans for about a slice of time; true once every item is planned.
     let step = |planner: &mut Planner| {
         let started = js_sys::Date::now();
@@ -93,10 +85,10 @@ fn plan_in_steps(
         }
         true
     };
-    dispatcher.dispatch(progress(&name, &doc, &planner));
+    dispatcher.dispatch(import_progress(&name, &planner));
     // A small file is planned in the first slice: its report shows at once.
     if step(&mut planner) {
-        planned(&dispatcher, name, doc, planner);
+        dispatcher.dispatch(import_planned(name, planner));
         return;
     }
     let mut shown = js_sys::Date::now();
@@ -106,7 +98,7 @@ fn plan_in_steps(
             // Not while nothing is planned yet: a 0 would start planning again after a Cancel.
             if now - shown >= PROGRESS_MS && planner.progress().0 > 0 {
                 shown = now;
-                dispatcher.dispatch(progress(&name, &doc, &planner));
+                dispatcher.dispatch(import_progress(&name, &planner));
             }
             TimeoutFuture::new(0).await;
             let moved = latest.borrow().0.id != doc;
@@ -117,25 +109,7 @@ fn plan_in_steps(
                 break;
             }
         }
-        planned(&dispatcher, name, doc, planner);
-    });
-}
-
-/// Forwards a finished plan to the state.
-fn planned(
-    dispatcher: &UseReducerDispatcher<AppState>,
-    name: String,
-    doc: String,
-    planner: Planner,
-) {
-    let file = planner.file().clone();
-    let revision = planner.store().revision();
-    dispatcher.dispatch(Msg::ImportPlanned {
-        name,
-        doc,
-        file,
-        plan: planner.finish(),
-        revision,
+        dispatcher.dispatch(import_planned(name, planner));
     });
 }
 
