@@ -153,6 +153,9 @@ pub struct LibrarySaved {
     pub kept: Vec<String>,
 }
 
+/// What a damaged library index is called in the alert.
+const LIBRARY_DAMAGED: &str = "The saved list of documents is damaged and could not be read.";
+
 /// The backup scope of a damaged library index.
 pub const LIBRARY_SCOPE: &str = "library";
 
@@ -180,10 +183,7 @@ pub fn save_library(
         &key,
         LIBRARY_SCOPE,
         "Your list of documents",
-        |raw| {
-            Library::parse(raw)
-                .ok_or("The saved list of documents is damaged and could not be read.")
-        },
+        |raw| Library::parse(raw).ok_or(LIBRARY_DAMAGED),
         &mut out.problem,
     ) {
         Ok(v) => v,
@@ -241,10 +241,7 @@ pub fn load_library(kv: &mut dyn KeyValue) -> (Library, Option<Problem>) {
         &library_key(),
         LIBRARY_SCOPE,
         "Your list of documents",
-        |raw| {
-            Library::parse(raw)
-                .ok_or("The saved list of documents is damaged and could not be read.")
-        },
+        |raw| Library::parse(raw).ok_or(LIBRARY_DAMAGED),
         &mut problem,
     ) {
         Ok(Some((_, l))) => l,

@@ -105,8 +105,3 @@ pub fn read(key: &str) -> Result<Option<String>, StorageError> {
 pub fn write(key: &str, value: &str) -> Result<(), StorageError> {
     Local.set(key, value)
 }
-
-/// Removes `key` (nothing happens when it is absent).
-pub fn remove(key: &str) -> Result<(), StorageError> {
-    Local.remove(key)
-}
