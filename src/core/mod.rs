@@ -15,3 +15,4 @@ pub mod segments;
 pub mod store;
 pub mod tags;
 pub mod w3c;
+pub mod window;
