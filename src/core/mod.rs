@@ -7,6 +7,7 @@ pub mod import;
 pub mod kv;
 pub mod layout;
 pub mod library;
+pub mod listing;
 pub mod markdown;
 pub mod offsets;
 pub mod persist;

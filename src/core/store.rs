@@ -351,6 +351,11 @@ impl Store {
         self.annotations.get(id).map(|a| &**a)
     }
 
+    /// An annotation by id, as its shared pointer.
+    pub fn get_shared(&self, id: &str) -> Option<&Rc<Annotation>> {
+        self.annotations.get(id)
+    }
+
     /// Every annotation with its id, in id order, as shared pointers (for diffing two versions).
     pub fn shared_by_id(&self) -> impl Iterator<Item = (&String, &Rc<Annotation>)> {
         self.annotations.iter()
