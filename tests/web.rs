@@ -184,3 +184,39 @@ fn local_storage_backs_up_lone_surrogates_exactly() {
     storage.remove_item(key).unwrap();
     storage.remove_item(&backup).unwrap();
 }
+
+/// `reveal` finds the block holding a code point (the last `[data-block]` starting at or before
+/// it) and in it the `mark` whose run covers it, by `data-e` or, where a run has no `data-e`,
+/// by its text; a code point no highlight covers gives the block.
+#[wasm_bindgen_test]
+fn reveal_finds_the_covering_mark_or_else_the_block() {
+    use r2p_annotator::web::reveal::{reveal, Revealed};
+    let page = gloo::utils::document();
+    let host = page.create_element("div").unwrap();
+    // First in the page, so that `#document` is this article (the tests above mount others).
+    host.set_inner_html(
+        "<article id=\"document\">\
+           <p data-block=\"0\"><span data-s=\"0\">Title</span></p>\
+           <ul><li data-block=\"7\"><mark data-s=\"7\" data-e=\"10\">one</mark>\
+             <span data-s=\"10\"> two </span><mark data-s=\"15\">🌍🌍x</mark></li></ul>\
+           <p data-block=\"40\"><span data-s=\"40\">last</span></p>\
+         </article>",
+    );
+    let body = gloo::utils::body();
+    body.insert_before(&host, body.first_child().as_ref())
+        .unwrap();
+    let found = |offset| match reveal(offset) {
+        Some(Revealed::Mark(m)) => format!("mark {}", m.get_attribute("data-s").unwrap()),
+        Some(Revealed::Block(b)) => format!("block {}", b.get_attribute("data-block").unwrap()),
+        None => "nothing".into(),
+    };
+    assert_eq!(found(2), "block 0");
+    assert_eq!(found(7), "mark 7");
+    assert_eq!(found(9), "mark 7");
+    assert_eq!(found(10), "block 7", "between the marks: the block");
+    // No data-e: the run's end is its start plus its three code points.
+    assert_eq!(found(17), "mark 15");
+    assert_eq!(found(18), "block 7");
+    assert_eq!(found(41), "block 40");
+    host.remove();
+}

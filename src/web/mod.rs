@@ -1,8 +1,11 @@
-//! Browser glue: storage, clock and ids, and DOM selection ⇄ code-point offsets. Translates; decides nothing.
+//! Browser glue: storage, clock and ids, DOM selection ⇄ code-point offsets, the annotation list's
+//! geometry and scrolling the article to a code point. Translates; decides nothing.
 pub mod clock;
 pub mod files;
 pub mod focus;
+pub mod list;
 pub mod offline;
 pub mod paint;
+pub mod reveal;
 pub mod selection;
 pub mod storage;
