@@ -2,6 +2,7 @@
 
 mod document_view;
 mod library;
+mod list;
 mod panel;
 mod persist;
 mod picker;

@@ -1,15 +1,19 @@
-//! The side panel: per-tag counts and filter, and the list of annotations in document order.
+//! The side panel: per-tag counts and filter, the annotation list (see `list`), the annotations
+//! not placed in the text, and the item that shows one annotation.
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::list::AnnotationList;
 use super::state::{AppState, Msg, Place};
 use super::ByPtr;
-use crate::core::store::{short_quote, Action, Annotation};
+use crate::core::listing::Listing;
+use crate::core::store::{short_quote, Action, Annotation, Store};
 use crate::core::tags::{parse_hex_color, Tag, TagKind};
+use crate::core::window::WINDOW_FROM;
 use crate::web::clock;
+use crate::web::reveal::{reveal, Revealed};
 
 fn safe_color(c: &str) -> &str {
     if parse_hex_color(c).is_some() {
@@ -17,19 +21,6 @@ fn safe_color(c: &str) -> &str {
     } else {
         "#dddddd"
     }
-}
-
-/// The first highlight of an annotation in the article.
-fn first_mark(id: &str) -> Option<web_sys::Element> {
-    let marks = gloo::utils::document()
-        .query_selector_all("#document mark[data-annotation-ids]")
-        .ok()?;
-    (0..marks.length())
-        .filter_map(|i| marks.item(i)?.dyn_into::<web_sys::Element>().ok())
-        .find(|m| {
-            m.get_attribute("data-annotation-ids")
-                .is_some_and(|ids| ids.split(' ').any(|x| x == id))
-        })
 }
 
 /// A note field's handlers: each keystroke is saved (the core keeps one undo step per visit to
@@ -58,13 +49,21 @@ pub(crate) fn note_handlers(
 /// How many unplaced annotations the panel shows at first, and adds per "Show more".
 const ORPHAN_PAGE: usize = 50;
 
+/// Properties of [`AnnotationItem`].
 #[derive(Properties)]
-struct ItemProps {
-    annotation: Rc<Annotation>,
-    tags: ByPtr<Vec<Tag>>,
-    selected: bool,
-    paragraph: Option<u32>,
-    dispatcher: UseReducerDispatcher<AppState>,
+pub(super) struct ItemProps {
+    pub annotation: Rc<Annotation>,
+    pub tags: ByPtr<Vec<Tag>>,
+    pub selected: bool,
+    pub paragraph: Option<u32>,
+    /// Its place in its list and the list's length (`aria-posinset`, `aria-setsize`).
+    #[prop_or_default]
+    pub position: Option<(usize, usize)>,
+    /// Where a focused item the list's window has moved away from stays laid out (its top in
+    /// the list, out of the flow).
+    #[prop_or_default]
+    pub kept_top: Option<f64>,
+    pub dispatcher: UseReducerDispatcher<AppState>,
 }
 
 impl PartialEq for ItemProps {
@@ -73,12 +72,14 @@ impl PartialEq for ItemProps {
             && self.tags == other.tags
             && self.selected == other.selected
             && self.paragraph == other.paragraph
+            && self.position == other.position
+            && self.kept_top == other.kept_top
     }
 }
 
 /// One annotation: quote (click to go to it), tag chips, add-tag menu, note, delete.
 #[function_component(AnnotationItem)]
-fn annotation_item(props: &ItemProps) -> Html {
+pub(super) fn annotation_item(props: &ItemProps) -> Html {
     let a = &props.annotation;
     let d = props.dispatcher.clone();
     // The editing controls (note field, tag removal) exist only on the current item: thousands
@@ -87,19 +88,21 @@ fn annotation_item(props: &ItemProps) -> Html {
     let tag_of = |id: &str| props.tags.0.iter().find(|t| t.id == id).cloned();
     let ongo = {
         let d = d.clone();
-        let id = a.id.clone();
+        let (id, start) = (a.id.clone(), a.start);
         Callback::from(move |_: MouseEvent| {
-            let place = first_mark(&id).map(|m| {
-                let opts = web_sys::ScrollIntoViewOptions::new();
-                opts.set_block(web_sys::ScrollLogicalPosition::Center);
-                m.scroll_into_view_with_scroll_into_view_options(&opts);
-                let r = m.get_bounding_client_rect();
-                let w = gloo::utils::window();
-                Place {
-                    left: r.left() + w.scroll_x().unwrap_or(0.0),
-                    top: r.bottom() + w.scroll_y().unwrap_or(0.0) + 8.0,
+            // The picker opens under the highlight; while only its block is painted the
+            // annotation is selected with the picker closed.
+            let place = match reveal(start) {
+                Some(Revealed::Mark(m)) => {
+                    let r = m.get_bounding_client_rect();
+                    let w = gloo::utils::window();
+                    Some(Place {
+                        left: r.left() + w.scroll_x().unwrap_or(0.0),
+                        top: r.bottom() + w.scroll_y().unwrap_or(0.0) + 8.0,
+                    })
                 }
-            });
+                Some(Revealed::Block(_)) | None => None,
+            };
             d.dispatch(Msg::SelectAnnotation {
                 id: Some(id.clone()),
                 place,
@@ -150,8 +153,13 @@ fn annotation_item(props: &ItemProps) -> Html {
     let where_ = props
         .paragraph
         .map_or_else(String::new, |n| format!("¶{n} "));
+    let kept_style = props.kept_top.map(|top| format!("top:{top}px"));
     html! {
-        <li class={classes!("item", props.selected.then_some("current"))} data-annotation-id={a.id.clone()}
+        <li class={classes!("item", props.selected.then_some("current"), props.kept_top.is_some().then_some("kept"))}
+            data-annotation-id={a.id.clone()} data-start={a.start.to_string()} data-end={a.end.to_string()}
+            aria-posinset={props.position.map(|(i, _)| i.to_string())}
+            aria-setsize={props.position.map(|(_, n)| n.to_string())}
+            style={kept_style}
             aria-current={props.selected.then_some("true")}>
             if a.conflict_of.is_some() {
                 <p class="conflict">{ "Conflict copy: the imported version, kept beside yours" }</p>
@@ -182,50 +190,6 @@ fn annotation_item(props: &ItemProps) -> Html {
     }
 }
 
-#[derive(Properties)]
-struct ListGroupProps {
-    items: Rc<[Rc<Annotation>]>,
-    tags: ByPtr<Vec<Tag>>,
-    selected: Option<String>,
-    doc: Rc<crate::core::document::Document>,
-    dispatcher: UseReducerDispatcher<AppState>,
-}
-
-impl PartialEq for ListGroupProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.items.len() == o.items.len()
-            && self
-                .items
-                .iter()
-                .zip(o.items.iter())
-                .all(|(a, b)| Rc::ptr_eq(a, b))
-            && self.tags == o.tags
-            && self.selected == o.selected
-            && Rc::ptr_eq(&self.doc, &o.doc)
-    }
-}
-
-/// The list items of one document block (a fragment: the items stay direct children of the list).
-#[function_component(ListGroup)]
-fn list_group(p: &ListGroupProps) -> Html {
-    p.items
-        .iter()
-        .map(|a| {
-            html! {
-                <AnnotationItem key={a.id.as_str()} annotation={Rc::clone(a)} tags={p.tags.clone()}
-                    selected={p.selected.as_deref() == Some(a.id.as_str())}
-                    paragraph={p.doc.paragraph_number_at(a.start)}
-                    dispatcher={p.dispatcher.clone()} />
-            }
-        })
-        .collect()
-}
-
-/// List items rendered at once; the rest follow, [`MORE_ITEMS`] per frame.
-const FIRST_ITEMS: usize = 200;
-/// List items added per frame while a long list fills in.
-const MORE_ITEMS: usize = 800;
-
 /// Properties of [`SidePanel`].
 #[derive(Properties, PartialEq)]
 pub struct SidePanelProps {}
@@ -234,43 +198,33 @@ pub struct SidePanelProps {}
 #[function_component(SidePanel)]
 pub fn side_panel(_: &SidePanelProps) -> Html {
     let state = use_context::<super::state::AppContext>().expect("app context");
+    let panel = use_node_ref();
     let tags = {
         let store = state.store.clone();
         use_memo(state.store.custom_tags().to_vec(), move |_| store.tags())
     };
-    // Annotations in document order and the per-tag counts, once per store version.
-    let all: Rc<Vec<Rc<Annotation>>> = use_memo(ByPtr(Rc::clone(&state.store)), |s| {
-        let mut v: Vec<Rc<Annotation>> = s.0.shared().filter(|a| !a.orphan).cloned().collect();
-        v.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
-        v
-    });
-    let counts: Rc<std::collections::HashMap<String, usize>> =
-        use_memo(ByPtr(all.clone()), |all| {
-            let mut m = std::collections::HashMap::new();
-            for a in all.0.iter() {
-                for t in &a.tags {
-                    *m.entry(t.clone()).or_insert(0) += 1;
-                }
-            }
-            m
-        });
-    // A long list is filled in over a few frames, so the document paints first.
-    let limit = use_state(|| FIRST_ITEMS);
+    // The listing (annotations in document order, per-tag counts) follows the store a change at
+    // a time: at 10,000 annotations, sorting and counting them all again took milliseconds per
+    // change.
+    let cache = use_mut_ref(|| None::<(Rc<Store>, Rc<Listing>)>);
+    let listing = {
+        let mut cache = cache.borrow_mut();
+        let fresh = match cache.as_ref() {
+            Some((store, _)) if Rc::ptr_eq(store, &state.store) => None,
+            Some((store, old)) => Some(old.update(store, &state.store)),
+            None => Some(Listing::new(&state.store)),
+        };
+        if let Some(listing) = fresh {
+            *cache = Some((state.store.clone(), Rc::new(listing)));
+        }
+        Rc::clone(&cache.as_ref().expect("just filled").1)
+    };
+    let all = listing.items();
     let orphans_shown = use_state(|| ORPHAN_PAGE);
-    {
-        let limit = limit.clone();
-        let total = all.len();
-        use_effect_with((*limit, total), move |&(shown, total)| {
-            let timer = (shown < total).then(|| {
-                gloo::timers::callback::Timeout::new(0, move || limit.set(shown + MORE_ITEMS))
-            });
-            move || drop(timer)
-        });
-    }
     let filter_buttons: Html = tags
         .iter()
         .filter_map(|t| {
-            let n = counts.get(&t.id).copied().unwrap_or(0);
+            let n = listing.count(&t.id);
             if n == 0 && t.kind == TagKind::Theme {
                 return None;
             }
@@ -292,40 +246,24 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
             })
         })
         .collect();
-    let shown: Vec<&Rc<Annotation>> = all
-        .iter()
-        .filter(|a| state.filter.as_ref().is_none_or(|f| a.tags.contains(f)))
-        .collect();
+    let shown: Rc<Vec<Rc<Annotation>>> = {
+        let filtered = use_memo(
+            (ByPtr(Rc::clone(all)), state.filter.clone()),
+            |(all, filter)| match filter {
+                None => Rc::clone(&all.0),
+                Some(f) => Rc::new(
+                    all.0
+                        .iter()
+                        .filter(|a| a.tags.contains(f))
+                        .cloned()
+                        .collect(),
+                ),
+            },
+        );
+        Rc::clone(&filtered)
+    };
     let tags_ptr = ByPtr(Rc::clone(&tags));
-    // Items go in groups (one per document block) that re-render only when their own
-    // annotations change, so one new annotation does not rebuild 10,000 list items.
-    let mut groups: Vec<Html> = Vec::new();
-    let mut rest = *limit;
-    let mut i = 0;
-    while i < shown.len() && rest > 0 {
-        let block = state.doc.block_at(shown[i].start).unwrap_or(0);
-        let mut j = i;
-        while j < shown.len()
-            && j - i < rest
-            && state.doc.block_at(shown[j].start).unwrap_or(0) == block
-        {
-            j += 1;
-        }
-        let items: Rc<[Rc<Annotation>]> = shown[i..j].iter().map(|a| Rc::clone(a)).collect();
-        let selected = state
-            .selected
-            .clone()
-            .filter(|id| items.iter().any(|a| &a.id == id));
-        groups.push(html! {
-            <ListGroup key={block} {items} tags={tags_ptr.clone()} {selected}
-                doc={Rc::clone(&state.doc)} dispatcher={state.dispatcher()} />
-        });
-        rest -= j - i;
-        i = j;
-    }
-    let items: Html = groups.into_iter().collect();
-    let orphan_list: Vec<Rc<Annotation>> =
-        state.store.shared().filter(|a| a.orphan).cloned().collect();
+    let orphan_list = listing.orphans();
     // Unplaced annotations carry their editing controls: shown a page at a time, so that a file
     // of thousands of them does not lay out thousands of note fields at once.
     let orphans: Html = orphan_list
@@ -333,7 +271,7 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
         .take(*orphans_shown)
         .map(|a| {
             html! {
-                <AnnotationItem key={a.id.as_str()} annotation={Rc::clone(a)} tags={ByPtr(Rc::clone(&tags))}
+                <AnnotationItem key={a.id.as_str()} annotation={Rc::clone(a)} tags={tags_ptr.clone()}
                     selected=false paragraph={None::<u32>} dispatcher={state.dispatcher()} />
             }
         })
@@ -348,7 +286,8 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
         (n, true) => format!("{} of {n} shown", shown.len()),
     };
     html! {
-        <aside class="panel" aria-label="Annotations panel">
+        <aside ref={panel.clone()} class={classes!("panel", (shown.len() > WINDOW_FROM).then_some("windowed"))}
+            aria-label="Annotations panel">
             <h2>{ "Annotations" }</h2>
             <p class="summary">{ summary }</p>
             <div class="filters" role="group" aria-label="Filter by tag">
@@ -364,7 +303,9 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
                        pillar or theme — or press 1, 2 or 3." }
                 </p>
             }
-            <ul role="list" aria-label="Annotations" class="list">{ items }</ul>
+            <AnnotationList items={Rc::clone(&shown)} tags={tags_ptr.clone()}
+                selected={state.selected.as_deref().and_then(|id| state.store.get_shared(id)).cloned()}
+                doc={Rc::clone(&state.doc)} dispatcher={state.dispatcher()} scroller={panel} />
             if !orphan_list.is_empty() {
                 <h3 class="orphans-title">{ format!("Not placed ({})", orphan_list.len()) }</h3>
                 <p class="hint">{ "Imported annotations whose passage could not be found in this document. They are kept and exported with their quote." }</p>
