@@ -82,9 +82,8 @@ impl Index {
 /// gives the run its colour) and how many there are.
 #[derive(Debug)]
 pub struct Cover {
-    /// The covering annotations, in document order. Kept as pointers, not as one joined
-    /// string: at 10,000 overlapping annotations the joined ids of every run add up to tens of
-    /// megabytes, which the browser glue builds on its side from a table of ids instead.
+    /// The covering annotations, in document order (pointers: compared, never joined into
+    /// strings, which at 10,000 overlapping annotations would add up to tens of megabytes).
     pub members: Vec<Rc<Annotation>>,
     /// The shortest covering annotation.
     pub inner: Rc<Annotation>,
@@ -104,18 +103,6 @@ pub struct Run {
 }
 
 impl Cover {
-    /// The ids, space-separated, as `data-annotation-ids` lists them.
-    pub fn ids(&self) -> String {
-        let mut ids = String::with_capacity(self.members.len() * 37);
-        for (n, a) in self.members.iter().enumerate() {
-            if n > 0 {
-                ids.push(' ');
-            }
-            ids.push_str(&a.id);
-        }
-        ids
-    }
-
     /// Same annotations (by pointer), in the same order.
     pub fn same_members(&self, other: &Cover) -> bool {
         self.members.len() == other.members.len()
@@ -353,8 +340,16 @@ mod tests {
         l.blocks
             .iter()
             .flat_map(|b| {
-                b.iter()
-                    .map(|r| (r.start, r.end, r.cover.as_ref().map(|c| c.ids())))
+                b.iter().map(|r| {
+                    let ids = r.cover.as_ref().map(|c| {
+                        c.members
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    });
+                    (r.start, r.end, ids)
+                })
             })
             .collect()
     }

@@ -10,6 +10,7 @@ pub mod library;
 pub mod markdown;
 pub mod offsets;
 pub mod persist;
+pub mod pieces;
 pub mod report;
 pub mod segments;
 pub mod store;

@@ -1,4 +1,4 @@
-//! The document as an `<article>`: blocks of text runs, highlights as `<mark>`, and selection input.
+//! The document as an `<article>`: one element per block (painted by `web::paint`), and selection input.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -8,16 +8,12 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::state::{AppContext, Msg, Pending, Place};
-use super::ByPtr;
-use crate::core::document::{BlockKind, Document, Inline, Styled};
-use crate::core::layout::{changed_spans, Cover, Index, Layout, Run};
-use crate::core::store::{Annotation, Store};
-use crate::core::tags::{parse_hex_color, shade, Tag, TagKind};
-use crate::web::paint::IdTable;
-use crate::web::selection;
-
-/// Colour of a highlight that has no tag yet.
-const UNTAGGED_COLOR: &str = "#ffec99";
+use crate::core::document::{BlockKind, Document};
+use crate::core::layout::{changed_spans, Index, Layout, Run};
+use crate::core::pieces::pieces;
+use crate::core::store::Store;
+use crate::core::tags::Tag;
+use crate::web::{paint, selection};
 
 /// What the user did in the article.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,8 +43,6 @@ pub struct ArticleViewProps {
     pub doc: Rc<Document>,
     /// Its highlight layout (runs per block).
     pub layout: Rc<Layout>,
-    /// Id handles for the layout's annotations (the glue writes `data-annotation-ids`).
-    pub ids: Rc<IdTable>,
     /// All tags (for colours and underline styles).
     pub tags: Rc<Vec<Tag>>,
     /// The span of the selected annotation, outlined.
@@ -69,132 +63,6 @@ impl PartialEq for ArticleViewProps {
     }
 }
 
-/// Colour, underline class and overlap classes of a highlight, from its innermost annotation.
-fn mark_look(a: &Annotation, depth: usize, tags: &[Tag]) -> (String, &'static str) {
-    let tag = |id: &String| tags.iter().find(|t| &t.id == id);
-    let color = a
-        .tags
-        .first()
-        .and_then(tag)
-        .map(|t| t.color.as_str())
-        .filter(|c| parse_hex_color(c).is_some())
-        .unwrap_or(UNTAGGED_COLOR);
-    let pillar = a
-        .tags
-        .iter()
-        .filter_map(tag)
-        .find(|t| t.kind == TagKind::Pillar);
-    let underline = match pillar.map(|t| t.id.as_str()) {
-        Some("pillar-1") => "u-p1",
-        Some("pillar-2") => "u-p2",
-        Some("pillar-3") => "u-p3",
-        _ if a.tags.is_empty() => "u-none",
-        _ => "u-theme",
-    };
-    (format!("--hl:{}", shade(color, depth)), underline)
-}
-
-/// The class list for a combination of inline styles (bit 0 em, 1 strong, 2 code).
-const INLINE_CLASSES: [&str; 8] = [
-    "",
-    "i-em",
-    "i-strong",
-    "i-em i-strong",
-    "i-code",
-    "i-em i-code",
-    "i-strong i-code",
-    "i-em i-strong i-code",
-];
-
-fn inline_bits(styles: &[Styled], at: usize) -> usize {
-    styles
-        .iter()
-        .filter(|s| s.start <= at && at < s.end)
-        .fold(0, |bits, s| {
-            bits | match s.style {
-                Inline::Emphasis => 1,
-                Inline::Strong => 2,
-                Inline::Code => 4,
-            }
-        })
-}
-
-/// A cover compared by identity, as an effect dependency.
-#[derive(Clone)]
-struct CoverKey(Rc<Cover>);
-
-impl PartialEq for CoverKey {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-#[derive(Properties, Clone)]
-struct RunViewProps {
-    start: usize,
-    text: AttrValue,
-    cover: Option<Rc<Cover>>,
-    tags: Rc<Vec<Tag>>,
-    selected: bool,
-    inline: &'static str,
-    /// Id handles of the current layout (not compared: only used when the cover changes).
-    ids: Rc<IdTable>,
-}
-
-impl PartialEq for RunViewProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.start == other.start
-            && self.selected == other.selected
-            && self.inline == other.inline
-            && Rc::ptr_eq(&self.tags, &other.tags)
-            && match (&self.cover, &other.cover) {
-                (None, None) => true,
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                _ => false,
-            }
-            && self.text == other.text
-    }
-}
-
-/// One run: plain text in a `<span>`, highlighted text in a `<mark>`. Re-renders only when its
-/// own cover (by pointer), text or selection changes.
-#[function_component(RunView)]
-fn run_view(p: &RunViewProps) -> Html {
-    let mark = use_node_ref();
-    {
-        // The ids are written by the glue (from its table), after the element exists.
-        let mark = mark.clone();
-        let table = p.ids.clone();
-        use_effect_with(p.cover.clone().map(CoverKey), move |cover| {
-            if let (Some(c), Some(el)) = (cover, mark.cast::<web_sys::Element>()) {
-                table.set_ids(&el, &c.0.members);
-            }
-        });
-    }
-    let inline = (!p.inline.is_empty()).then_some(p.inline);
-    match &p.cover {
-        None => {
-            html! { <span data-s={p.start.to_string()} class={inline}>{ p.text.clone() }</span> }
-        }
-        Some(c) => {
-            let (style, underline) = mark_look(&c.inner, c.depth, &p.tags);
-            let class = classes!(
-                "hl",
-                underline,
-                (c.depth > 1).then_some("overlap"),
-                (c.depth > 2).then_some("overlap3"),
-                p.selected.then_some("selected"),
-                inline
-            );
-            html! {
-                <mark ref={mark} data-s={p.start.to_string()} {class} {style}>
-                    { p.text.clone() }
-                </mark>
-            }
-        }
-    }
-}
-
 #[derive(Properties, Clone)]
 struct BlockViewProps {
     doc: Rc<Document>,
@@ -203,8 +71,6 @@ struct BlockViewProps {
     tags: Rc<Vec<Tag>>,
     /// The selected annotation's span, only when it touches this block.
     selected: Option<(usize, usize)>,
-    /// Id handles of the current layout (not compared).
-    ids: Rc<IdTable>,
 }
 
 impl PartialEq for BlockViewProps {
@@ -217,65 +83,49 @@ impl PartialEq for BlockViewProps {
     }
 }
 
-/// One block; re-renders only when its own runs, the tags or its part of the selection change.
+/// One block: an empty element in the virtual DOM whose children the painter writes, again
+/// only when its own runs, the tags or its part of the selection change.
 #[function_component(BlockView)]
 fn block_view(props: &BlockViewProps) -> Html {
-    let block = &props.doc.blocks[props.index];
-    // Byte offset of each code point of the block (and of its end), for slicing runs.
-    let bytes: Vec<usize> = block
-        .text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([block.text.len()])
-        .collect();
-    let mut cuts: Vec<usize> = block.styles.iter().flat_map(|s| [s.start, s.end]).collect();
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut children: Vec<Html> = Vec::with_capacity(props.runs.len() + cuts.len());
-    for r in props.runs.iter() {
-        let selected = props
-            .selected
-            .is_some_and(|(s, e)| r.cover.is_some() && s <= r.start && r.end <= e);
-        let mut from = r.start;
-        for &to in cuts
-            .iter()
-            .filter(|&&c| c > r.start && c < r.end)
-            .chain([&r.end])
-        {
-            let text = &block.text[bytes[from - block.start]..bytes[to - block.start]];
-            children.push(html! {
-                <RunView key={from} start={from} text={AttrValue::from(text.to_string())}
-                    cover={r.cover.clone()} tags={props.tags.clone()} {selected}
-                    inline={INLINE_CLASSES[inline_bits(&block.styles, from)]} ids={props.ids.clone()} />
-            });
-            from = to;
-        }
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.clone(), move |p| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                let block = &p.doc.blocks[p.index];
+                paint::paint_block(
+                    &el,
+                    &block.text,
+                    &pieces(block, &p.runs, &p.tags, p.selected),
+                );
+            }
+        });
     }
+    let block = &props.doc.blocks[props.index];
     let start = block.start.to_string();
-    let runs: Html = children.into_iter().collect();
     match block.kind {
-        BlockKind::Title => html! { <h1 dir="auto" data-block={start}>{ runs }</h1> },
+        BlockKind::Title => html! { <h1 ref={node} dir="auto" data-block={start}></h1> },
         BlockKind::Subtitle => {
-            html! { <h2 dir="auto" class="subtitle" data-block={start}>{ runs }</h2> }
+            html! { <h2 ref={node} dir="auto" class="subtitle" data-block={start}></h2> }
         }
         BlockKind::Heading { level } => {
-            html! { <@{format!("h{}", level.clamp(2, 6))} dir="auto" data-block={start}>{ runs }</@> }
+            html! { <@{format!("h{}", level.clamp(2, 6))} ref={node} dir="auto" data-block={start}></@> }
         }
         BlockKind::Numbered { .. } => {
-            html! { <p dir="auto" class="numbered" data-block={start}>{ runs }</p> }
+            html! { <p ref={node} dir="auto" class="numbered" data-block={start}></p> }
         }
-        BlockKind::Paragraph => html! { <p dir="auto" data-block={start}>{ runs }</p> },
+        BlockKind::Paragraph => html! { <p ref={node} dir="auto" data-block={start}></p> },
         BlockKind::Dateline => {
-            html! { <p dir="auto" class="dateline" data-block={start}>{ runs }</p> }
+            html! { <p ref={node} dir="auto" class="dateline" data-block={start}></p> }
         }
         // List items: the list around them (see `ArticleView`) shows the bullet or number.
         BlockKind::Bullet | BlockKind::Ordered { .. } => {
-            html! { <li dir="auto" data-block={start}>{ runs }</li> }
+            html! { <li ref={node} dir="auto" data-block={start}></li> }
         }
         BlockKind::Quote => {
-            html! { <blockquote dir="auto" data-block={start}>{ runs }</blockquote> }
+            html! { <blockquote ref={node} dir="auto" data-block={start}></blockquote> }
         }
-        BlockKind::Code => html! { <pre dir="auto" data-block={start}>{ runs }</pre> },
+        BlockKind::Code => html! { <pre ref={node} dir="auto" data-block={start}></pre> },
     }
 }
 
@@ -477,8 +327,7 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             .cloned()
             .unwrap_or_else(|| Rc::from(Vec::new()));
         let view = html! {
-            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected}
-                ids={props.ids.clone()} />
+            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected} />
         };
         match (item, list.as_mut()) {
             (Some(_), Some((_, _, items))) => items.push(view),
@@ -506,7 +355,7 @@ pub fn document_view() -> Html {
     // The layout follows the store incrementally: only spans of annotations whose shared
     // pointer changed are laid out again.
     let cache = use_mut_ref(|| None::<(Rc<Document>, Rc<Store>, Rc<Index>, Rc<Layout>)>);
-    let ((index_layout, layout), ids) = {
+    let (index_layout, layout) = {
         let mut cache = cache.borrow_mut();
         let fresh = match cache.as_ref() {
             Some((d, st, _, _)) if Rc::ptr_eq(d, &state.doc) && Rc::ptr_eq(st, &state.store) => {
@@ -528,8 +377,7 @@ pub fn document_view() -> Html {
             *cache = Some((state.doc.clone(), state.store.clone(), index, layout));
         }
         let (_, _, index, layout) = cache.as_ref().expect("just filled");
-        let ids = use_memo(ByPtr(index.clone()), |index| IdTable::new(index.0.items()));
-        ((index.clone(), layout.clone()), ids)
+        (index.clone(), layout.clone())
     };
     // Keyed on the user's themes, not the store: every highlight re-renders when tags change.
     let tags = {
@@ -574,6 +422,6 @@ pub fn document_view() -> Html {
         }
     });
     html! {
-        <ArticleView doc={Rc::clone(&state.doc)} {layout} {ids} {tags} {selected} {onselect} />
+        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {selected} {onselect} />
     }
 }

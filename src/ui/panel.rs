@@ -19,17 +19,15 @@ fn safe_color(c: &str) -> &str {
     }
 }
 
-/// The first highlight of an annotation in the article.
-fn first_mark(id: &str) -> Option<web_sys::Element> {
+/// The highlight holding code point `offset` in the article.
+fn first_mark(offset: usize) -> Option<web_sys::Element> {
     let marks = gloo::utils::document()
-        .query_selector_all("#document mark[data-annotation-ids]")
+        .query_selector_all("#document mark[data-s]")
         .ok()?;
+    let at = |m: &web_sys::Element, name: &str| m.get_attribute(name)?.parse::<usize>().ok();
     (0..marks.length())
         .filter_map(|i| marks.item(i)?.dyn_into::<web_sys::Element>().ok())
-        .find(|m| {
-            m.get_attribute("data-annotation-ids")
-                .is_some_and(|ids| ids.split(' ').any(|x| x == id))
-        })
+        .find(|m| at(m, "data-s") <= Some(offset) && Some(offset) < at(m, "data-e"))
 }
 
 /// A note field's handlers: each keystroke is saved (the core keeps one undo step per visit to
@@ -88,8 +86,9 @@ fn annotation_item(props: &ItemProps) -> Html {
     let ongo = {
         let d = d.clone();
         let id = a.id.clone();
+        let start = a.start;
         Callback::from(move |_: MouseEvent| {
-            let place = first_mark(&id).map(|m| {
+            let place = first_mark(start).map(|m| {
                 let opts = web_sys::ScrollIntoViewOptions::new();
                 opts.set_block(web_sys::ScrollLogicalPosition::Center);
                 m.scroll_into_view_with_scroll_into_view_options(&opts);
@@ -152,6 +151,8 @@ fn annotation_item(props: &ItemProps) -> Html {
         .map_or_else(String::new, |n| format!("¶{n} "));
     html! {
         <li class={classes!("item", props.selected.then_some("current"))} data-annotation-id={a.id.clone()}
+            data-start={(!a.orphan).then(|| a.start.to_string())}
+            data-end={(!a.orphan).then(|| a.end.to_string())}
             aria-current={props.selected.then_some("true")}>
             if a.conflict_of.is_some() {
                 <p class="conflict">{ "Conflict copy: the imported version, kept beside yours" }</p>
