@@ -45,6 +45,7 @@ async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
         layout,
         tags: Rc::new(default_tags()),
         selected: None,
+        placed: shared.len(),
         onselect: Default::default(),
     };
     yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();

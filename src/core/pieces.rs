@@ -67,6 +67,30 @@ pub fn look<'a>(a: &Annotation, depth: usize, tags: &'a [Tag]) -> Look<'a> {
     }
 }
 
+/// Up to this many placed annotations every block paints its highlights; above it only blocks
+/// near the viewport do (the others show their text plain until they come near): the DOM of
+/// every run of a heavily annotated text costs the browser more style and layout than the
+/// reader ever sees.
+pub const PAINT_ALL_UP_TO: usize = 1000;
+
+/// Whether a block paints its highlights, with `placed` annotations on the page.
+pub fn paints_highlights(placed: usize, near: bool) -> bool {
+    placed <= PAINT_ALL_UP_TO || near
+}
+
+/// The pieces of `block` shown as plain text: its inline styles, no highlight.
+pub fn plain_pieces<'a>(block: &Block) -> Vec<Piece<'a>> {
+    if block.start == block.end {
+        return Vec::new();
+    }
+    let whole = Run {
+        start: block.start,
+        end: block.end,
+        cover: None,
+    };
+    pieces(block, &[whole], &[], None)
+}
+
 /// Inline style bits of a piece: 1 emphasis, 2 strong, 4 code.
 pub const EMPHASIS: u8 = 1;
 /// See [`EMPHASIS`].
@@ -243,5 +267,31 @@ mod tests {
             p.iter().map(|p| (p.start, p.end)).collect::<Vec<_>>(),
             [(0, 4), (4, 7)]
         );
+    }
+
+    #[test]
+    fn plain_pieces_keep_styles_and_drop_highlights() {
+        let doc = markdown::parse("A 🌍 *big* deal");
+        let p = plain_pieces(&doc.blocks[0]);
+        let spans: Vec<(usize, usize, Option<Look>, u8)> = p
+            .iter()
+            .map(|p| (p.start, p.end, p.look, p.inline))
+            .collect();
+        assert_eq!(
+            spans,
+            [(0, 4, None, 0), (4, 7, None, EMPHASIS), (7, 12, None, 0)]
+        );
+        assert_eq!(
+            (p[2].from16, p[2].to16),
+            (8, 13),
+            "🌍 counts two UTF-16 units"
+        );
+    }
+
+    #[test]
+    fn highlights_paint_everywhere_below_the_limit_and_near_the_viewport_from_it() {
+        assert!(paints_highlights(1000, false));
+        assert!(!paints_highlights(1001, false));
+        assert!(paints_highlights(1001, true));
     }
 }

@@ -1,6 +1,7 @@
 //! The document as an `<article>`: one element per block (painted by `web::paint`), and selection input.
 
 use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -8,11 +9,13 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::state::{AppContext, Msg, Pending, Place};
+use super::ByPtr;
 use crate::core::document::{BlockKind, Document};
 use crate::core::layout::{changed_spans, Index, Layout, Run};
-use crate::core::pieces::pieces;
+use crate::core::pieces::{paints_highlights, pieces, plain_pieces};
 use crate::core::store::Store;
 use crate::core::tags::Tag;
+use crate::web::near::NearBlocks;
 use crate::web::{paint, selection};
 
 /// What the user did in the article.
@@ -48,6 +51,10 @@ pub struct ArticleViewProps {
     /// The span of the selected annotation, outlined.
     #[prop_or_default]
     pub selected: Option<(usize, usize)>,
+    /// How many annotations are placed on the page (above `PAINT_ALL_UP_TO`, only blocks near
+    /// the viewport paint their highlights).
+    #[prop_or_default]
+    pub placed: usize,
     /// Called when the user selects text or clicks a point.
     #[prop_or_default]
     pub onselect: Callback<ArticleEvent>,
@@ -59,6 +66,7 @@ impl PartialEq for ArticleViewProps {
             && Rc::ptr_eq(&self.layout, &other.layout)
             && Rc::ptr_eq(&self.tags, &other.tags)
             && self.selected == other.selected
+            && self.placed == other.placed
             && self.onselect == other.onselect
     }
 }
@@ -71,6 +79,8 @@ struct BlockViewProps {
     tags: Rc<Vec<Tag>>,
     /// The selected annotation's span, only when it touches this block.
     selected: Option<(usize, usize)>,
+    /// Paint the highlights (else the text plain, see `paints_highlights`).
+    highlights: bool,
 }
 
 impl PartialEq for BlockViewProps {
@@ -80,6 +90,7 @@ impl PartialEq for BlockViewProps {
             && Rc::ptr_eq(&self.runs, &other.runs)
             && Rc::ptr_eq(&self.tags, &other.tags)
             && self.selected == other.selected
+            && self.highlights == other.highlights
     }
 }
 
@@ -93,11 +104,12 @@ fn block_view(props: &BlockViewProps) -> Html {
         use_effect_with(props.clone(), move |p| {
             if let Some(el) = node.cast::<web_sys::Element>() {
                 let block = &p.doc.blocks[p.index];
-                paint::paint_block(
-                    &el,
-                    &block.text,
-                    &pieces(block, &p.runs, &p.tags, p.selected),
-                );
+                let pieces = if p.highlights {
+                    pieces(block, &p.runs, &p.tags, p.selected)
+                } else {
+                    plain_pieces(block)
+                };
+                paint::paint_block(&el, &block.text, &pieces);
             }
         });
     }
@@ -150,6 +162,32 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
     let article = use_node_ref();
     let caret = use_state(|| None::<(f64, f64, f64)>);
     let touch = use_mut_ref(|| Cell::new(false));
+    // Blocks near the viewport (their first code points), as the observer last reported.
+    let near = use_mut_ref(BTreeSet::<usize>::new);
+    let redraw = use_force_update();
+    {
+        let article = article.clone();
+        let near = near.clone();
+        use_effect_with(ByPtr(props.doc.clone()), move |_| {
+            near.borrow_mut().clear();
+            let watcher = NearBlocks::new(move |changed| {
+                let mut set = near.borrow_mut();
+                for (start, is_near) in changed {
+                    if is_near {
+                        set.insert(start);
+                    } else {
+                        set.remove(&start);
+                    }
+                }
+                drop(set);
+                redraw.force_update();
+            });
+            if let (Some(w), Some(el)) = (&watcher, article.cast::<web_sys::Element>()) {
+                w.observe_blocks(&el);
+            }
+            move || drop(watcher)
+        });
+    }
 
     let report = {
         let article = article.clone();
@@ -326,8 +364,9 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             .get(i)
             .cloned()
             .unwrap_or_else(|| Rc::from(Vec::new()));
+        let highlights = paints_highlights(props.placed, near.borrow().contains(&b.start));
         let view = html! {
-            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected} />
+            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected} {highlights} />
         };
         match (item, list.as_mut()) {
             (Some(_), Some((_, _, items))) => items.push(view),
@@ -390,6 +429,7 @@ pub fn document_view() -> Html {
         .and_then(|id| state.store.get(id))
         .filter(|a| !a.orphan)
         .map(|a| (a.start, a.end));
+    let placed = index_layout.items().len();
     let onselect = {
         let state = state.clone();
         Callback::from(move |e: ArticleEvent| match e {
@@ -422,6 +462,6 @@ pub fn document_view() -> Html {
         }
     });
     html! {
-        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {selected} {onselect} />
+        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {placed} {selected} {onselect} />
     }
 }
