@@ -82,12 +82,21 @@ $(cat "$CSS")
 <script type="module">
 HTML
   # The glue is an ES module; inlined, its exports become plain declarations, and each of its
-  # imports of a wasm-bindgen snippet (inline_js) is replaced by that snippet's code.
+  # imports of a wasm-bindgen snippet (inline_js) is replaced by that snippet's code: named
+  # imports by the code itself, a namespace import (`import * as x`, which wasm-bindgen uses for
+  # functions the wasm calls directly) by an object holding the snippet's functions.
   strip_exports() { sed -e 's/^export function /function /' -e 's/^export class /class /' -e '/^export {.*};$/d' "$1"; }
   snippet_import="^import \\{.*\\} from '\\./(snippets/[^']+)';$"
+  namespace_import="^import \\* as ([A-Za-z0-9_]+) from [\"']\\./(snippets/[^\"']+)[\"'];?$"
   while IFS= read -r line; do
     if [[ $line =~ $snippet_import ]]; then
       strip_exports "${BASH_REMATCH[1]}"
+    elif [[ $line =~ $namespace_import ]]; then
+      name="${BASH_REMATCH[1]}" file="${BASH_REMATCH[2]}"
+      exported=$(sed -n 's/^export function \([A-Za-z0-9_]*\).*/\1/p' "$file" | paste -sd, -)
+      printf 'const %s = (() => {\n' "$name"
+      strip_exports "$file"
+      printf 'return { %s };\n})();\n' "$exported"
     else
       printf '%s\n' "$line"
     fi

@@ -46,6 +46,8 @@ async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
         tags: Rc::new(default_tags()),
         selected: None,
         placed: shared.len(),
+        near: Default::default(),
+        onnear: Default::default(),
         onselect: Default::default(),
     };
     yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();

@@ -132,11 +132,12 @@ impl PartialEq for Run {
     }
 }
 
-/// The runs of every block.
+/// The runs of the blocks laid out so far.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
-    /// One shared run list per block (same order as the document's blocks).
-    pub blocks: Vec<Rc<[Run]>>,
+    /// One shared run list per block (same order as the document's blocks); None for a block not
+    /// laid out yet (with many annotations only the blocks being shown are, see [`Layout::fill`]).
+    pub blocks: Vec<Option<Rc<[Run]>>>,
 }
 
 fn runs_between(index: &Index, s: usize, e: usize) -> Vec<Run> {
@@ -209,17 +210,41 @@ fn merge_spans(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 impl Layout {
     /// Lays out every block from scratch.
     pub fn full(doc: &Document, index: &Index) -> Layout {
-        Layout {
-            blocks: doc
-                .blocks
-                .iter()
-                .map(|b| runs_between(index, b.start, b.end).into())
-                .collect(),
+        Layout::default()
+            .fill(doc, index, |_| true)
+            .expect("every block laid out")
+    }
+
+    /// Lays out the blocks that `wanted` (by block number) and that are not laid out yet; the
+    /// rest is shared with `self`. None when there is nothing to lay out (a layout for another
+    /// number of blocks is always replaced by one for `doc`).
+    pub fn fill(
+        &self,
+        doc: &Document,
+        index: &Index,
+        wanted: impl Fn(usize) -> bool,
+    ) -> Option<Layout> {
+        let fresh = self.blocks.len() != doc.blocks.len();
+        let missing = |i: usize| fresh || self.blocks[i].is_none();
+        if !fresh && !(0..doc.blocks.len()).any(|i| missing(i) && wanted(i)) {
+            return None;
         }
+        let blocks = doc
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| match (missing(i), wanted(i)) {
+                (true, true) => Some(runs_between(index, b.start, b.end).into()),
+                (true, false) => None,
+                (false, _) => self.blocks[i].clone(),
+            })
+            .collect();
+        Some(Layout { blocks })
     }
 
     /// Lays out again only where `changed` spans (old and new places of every annotation that
-    /// was added, removed or changed) touch; everything else is shared with `self`.
+    /// was added, removed or changed) touch; everything else is shared with `self`, and blocks
+    /// not laid out stay so.
     pub fn update(&self, doc: &Document, index: &Index, changed: Vec<(usize, usize)>) -> Layout {
         if self.blocks.len() != doc.blocks.len() {
             return Layout::full(doc, index);
@@ -233,6 +258,7 @@ impl Layout {
             .iter()
             .zip(&self.blocks)
             .map(|(b, old)| {
+                let old = old.as_ref()?;
                 let first = changed.partition_point(|&(_, e)| e <= b.start);
                 let touching: Vec<(usize, usize)> = changed[first..]
                     .iter()
@@ -240,7 +266,7 @@ impl Layout {
                     .map(|&(s, e)| (s.max(b.start), e.min(b.end)))
                     .collect();
                 if touching.is_empty() {
-                    return Rc::clone(old);
+                    return Some(Rc::clone(old));
                 }
                 let mut runs: Vec<Run> = Vec::with_capacity(old.len() + 8);
                 let mut i = 0;
@@ -264,7 +290,7 @@ impl Layout {
                     }
                 }
                 runs.extend(old[i..].iter().cloned());
-                coalesce(runs).into()
+                Some(coalesce(runs).into())
             })
             .collect();
         Layout { blocks }
@@ -340,7 +366,7 @@ mod tests {
         l.blocks
             .iter()
             .flat_map(|b| {
-                b.iter().map(|r| {
+                b.as_deref().unwrap_or_default().iter().map(|r| {
                     let ids = r.cover.as_ref().map(|c| {
                         c.members
                             .iter()
@@ -413,6 +439,38 @@ mod tests {
                 layout = next;
             }
         }
+
+        #[test]
+        fn lazy_layout_filled_after_edits_equals_full_layout(
+            before in proptest::collection::vec((0usize..200, 1usize..60), 0..30),
+            edits in proptest::collection::vec((0usize..200, 1usize..60), 1..6),
+            shown in proptest::collection::vec(proptest::bool::ANY, 4),
+        ) {
+            let d = doc();
+            let mut map: BTreeMap<String, Rc<Annotation>> = BTreeMap::new();
+            for (i, &(s, l)) in before.iter().enumerate() {
+                let a = ann(i, s, (s + l).min(d.len));
+                if a.start < a.end { map.insert(a.id.clone(), a); }
+            }
+            // Only the shown blocks are laid out; edits leave the others alone.
+            let wanted = |i: usize| shown[i % shown.len()];
+            let mut layout = Layout::default().fill(&d, &Index::new(map.values()), wanted).expect("sized for the document");
+            for (n, &(s, l)) in edits.iter().enumerate() {
+                let old = map.clone();
+                let a = ann(1000 + n, s, (s + l).min(d.len));
+                if a.start < a.end { map.insert(a.id.clone(), a); }
+                let changed = changed_spans(old.iter(), map.iter());
+                layout = layout.update(&d, &Index::new(map.values()), changed);
+                for (i, b) in layout.blocks.iter().enumerate() {
+                    prop_assert_eq!(b.is_some(), wanted(i), "block {} laid out only if shown", i);
+                }
+            }
+            // Showing every block lays out the rest; the result is the full layout.
+            let index = Index::new(map.values());
+            let all = layout.fill(&d, &index, |_| true).unwrap_or(layout);
+            prop_assert_eq!(flat(&all), flat(&Layout::full(&d, &index)));
+            prop_assert!(all.fill(&d, &index, |_| true).is_none(), "nothing left to lay out");
+        }
     }
 
     #[test]
@@ -432,12 +490,14 @@ mod tests {
             &Index::new(map.values()),
             changed_spans(old.iter(), map.iter()),
         );
+        let block = |l: &Layout, i: usize| Rc::clone(l.blocks[i].as_ref().unwrap());
         assert!(
-            Rc::ptr_eq(&l1.blocks[1], &l2.blocks[1]),
+            Rc::ptr_eq(&block(&l1, 1), &block(&l2, 1)),
             "block 2 untouched"
         );
-        let kept = l2.blocks[0].iter().find(|r| r.start == 10).unwrap();
-        let before = l1.blocks[0].iter().find(|r| r.start == 10).unwrap();
+        let (b1, b2) = (block(&l1, 0), block(&l2, 0));
+        let kept = b2.iter().find(|r| r.start == 10).unwrap();
+        let before = b1.iter().find(|r| r.start == 10).unwrap();
         assert!(Rc::ptr_eq(
             kept.cover.as_ref().unwrap(),
             before.cover.as_ref().unwrap()

@@ -214,7 +214,12 @@ mod tests {
             ann("b", 4, 9, &["theme-prevention"]),
         ];
         let layout = Layout::full(&doc, &Index::new(&items));
-        let got = pieces(block, &layout.blocks[0], &tags, Some((4, 9)));
+        let got = pieces(
+            block,
+            layout.blocks[0].as_deref().unwrap(),
+            &tags,
+            Some((4, 9)),
+        );
         let text16: Vec<u16> = block.text.encode_utf16().collect();
         let shown: Vec<(String, Option<u8>, u8, bool)> = got
             .iter()
@@ -262,7 +267,12 @@ mod tests {
         // A plain-text document with no styles: one piece per run.
         let doc = Document::parse_plain("one two");
         let layout = Layout::full(&doc, &Index::new(&[ann("c", 4, 7, &["pillar-1"])]));
-        let p = pieces(&doc.blocks[0], &layout.blocks[0], &tags, None);
+        let p = pieces(
+            &doc.blocks[0],
+            layout.blocks[0].as_deref().unwrap(),
+            &tags,
+            None,
+        );
         assert_eq!(
             p.iter().map(|p| (p.start, p.end)).collect::<Vec<_>>(),
             [(0, 4), (4, 7)]

@@ -55,6 +55,12 @@ pub struct ArticleViewProps {
     /// the viewport paint their highlights).
     #[prop_or_default]
     pub placed: usize,
+    /// The blocks near the viewport (their first code points), as last reported by `onnear`.
+    #[prop_or_default]
+    pub near: Rc<BTreeSet<usize>>,
+    /// Called with blocks (first code points) that came near the viewport (true) or left it.
+    #[prop_or_default]
+    pub onnear: Callback<Vec<(usize, bool)>>,
     /// Called when the user selects text or clicks a point.
     #[prop_or_default]
     pub onselect: Callback<ArticleEvent>,
@@ -67,7 +73,9 @@ impl PartialEq for ArticleViewProps {
             && Rc::ptr_eq(&self.tags, &other.tags)
             && self.selected == other.selected
             && self.placed == other.placed
+            && Rc::ptr_eq(&self.near, &other.near)
             && self.onselect == other.onselect
+            && self.onnear == other.onnear
     }
 }
 
@@ -75,7 +83,8 @@ impl PartialEq for ArticleViewProps {
 struct BlockViewProps {
     doc: Rc<Document>,
     index: usize,
-    runs: Rc<[Run]>,
+    /// The block's runs, when laid out.
+    runs: Option<Rc<[Run]>>,
     tags: Rc<Vec<Tag>>,
     /// The selected annotation's span, only when it touches this block.
     selected: Option<(usize, usize)>,
@@ -83,11 +92,20 @@ struct BlockViewProps {
     highlights: bool,
 }
 
+/// Runs compared by pointer (a block not laid out has none).
+fn same_runs(a: &Option<Rc<[Run]>>, b: &Option<Rc<[Run]>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 impl PartialEq for BlockViewProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.doc, &other.doc)
             && self.index == other.index
-            && Rc::ptr_eq(&self.runs, &other.runs)
+            && same_runs(&self.runs, &other.runs)
             && Rc::ptr_eq(&self.tags, &other.tags)
             && self.selected == other.selected
             && self.highlights == other.highlights
@@ -104,10 +122,9 @@ fn block_view(props: &BlockViewProps) -> Html {
         use_effect_with(props.clone(), move |p| {
             if let Some(el) = node.cast::<web_sys::Element>() {
                 let block = &p.doc.blocks[p.index];
-                let pieces = if p.highlights {
-                    pieces(block, &p.runs, &p.tags, p.selected)
-                } else {
-                    plain_pieces(block)
+                let pieces = match &p.runs {
+                    Some(runs) if p.highlights => pieces(block, runs, &p.tags, p.selected),
+                    _ => plain_pieces(block),
                 };
                 paint::paint_block(&el, &block.text, &pieces);
             }
@@ -162,26 +179,11 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
     let article = use_node_ref();
     let caret = use_state(|| None::<(f64, f64, f64)>);
     let touch = use_mut_ref(|| Cell::new(false));
-    // Blocks near the viewport (their first code points), as the observer last reported.
-    let near = use_mut_ref(BTreeSet::<usize>::new);
-    let redraw = use_force_update();
     {
         let article = article.clone();
-        let near = near.clone();
+        let onnear = props.onnear.clone();
         use_effect_with(ByPtr(props.doc.clone()), move |_| {
-            near.borrow_mut().clear();
-            let watcher = NearBlocks::new(move |changed| {
-                let mut set = near.borrow_mut();
-                for (start, is_near) in changed {
-                    if is_near {
-                        set.insert(start);
-                    } else {
-                        set.remove(&start);
-                    }
-                }
-                drop(set);
-                redraw.force_update();
-            });
+            let watcher = NearBlocks::new(move |changed| onnear.emit(changed));
             if let (Some(w), Some(el)) = (&watcher, article.cast::<web_sys::Element>()) {
                 w.observe_blocks(&el);
             }
@@ -358,13 +360,8 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             }
         }
         let selected = props.selected.filter(|&(s, e)| s < b.end && e > b.start);
-        let runs = props
-            .layout
-            .blocks
-            .get(i)
-            .cloned()
-            .unwrap_or_else(|| Rc::from(Vec::new()));
-        let highlights = paints_highlights(props.placed, near.borrow().contains(&b.start));
+        let runs = props.layout.blocks.get(i).cloned().flatten();
+        let highlights = paints_highlights(props.placed, props.near.contains(&b.start));
         let view = html! {
             <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected} {highlights} />
         };
@@ -387,6 +384,30 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
     }
 }
 
+/// The blocks near the viewport, by first code point.
+#[derive(Default, PartialEq)]
+struct Near(Rc<BTreeSet<usize>>);
+
+impl Reducible for Near {
+    type Action = Vec<(usize, bool)>;
+
+    fn reduce(self: Rc<Self>, changed: Self::Action) -> Rc<Self> {
+        let mut set = (*self.0).clone();
+        for (start, is_near) in changed {
+            if is_near {
+                set.insert(start);
+            } else {
+                set.remove(&start);
+            }
+        }
+        if set == *self.0 {
+            self
+        } else {
+            Rc::new(Near(Rc::new(set)))
+        }
+    }
+}
+
 /// The article wired to the app state.
 #[function_component(DocumentView)]
 pub fn document_view() -> Html {
@@ -394,6 +415,7 @@ pub fn document_view() -> Html {
     // The layout follows the store incrementally: only spans of annotations whose shared
     // pointer changed are laid out again.
     let cache = use_mut_ref(|| None::<(Rc<Document>, Rc<Store>, Rc<Index>, Rc<Layout>)>);
+    let near = use_reducer(Near::default);
     let (index_layout, layout) = {
         let mut cache = cache.borrow_mut();
         let fresh = match cache.as_ref() {
@@ -408,14 +430,21 @@ pub fn document_view() -> Html {
             }
             _ => {
                 let index = Rc::new(Index::new(state.store.shared()));
-                let layout = Rc::new(Layout::full(&state.doc, &index));
-                Some((index, layout))
+                Some((index, Rc::new(Layout::default())))
             }
         };
         if let Some((index, layout)) = fresh {
             *cache = Some((state.doc.clone(), state.store.clone(), index, layout));
         }
-        let (_, _, index, layout) = cache.as_ref().expect("just filled");
+        let (_, _, index, layout) = cache.as_mut().expect("just filled");
+        // Lay out the blocks that paint their highlights and are not laid out yet: all of them
+        // up to PAINT_ALL_UP_TO annotations, above only those near the viewport.
+        let placed = index.items().len();
+        let blocks = &state.doc.blocks;
+        let wanted = |i: usize| paints_highlights(placed, near.0.contains(&blocks[i].start));
+        if let Some(filled) = layout.fill(&state.doc, index, wanted) {
+            *layout = Rc::new(filled);
+        }
         (index.clone(), layout.clone())
     };
     // Keyed on the user's themes, not the store: every highlight re-renders when tags change.
@@ -430,6 +459,10 @@ pub fn document_view() -> Html {
         .filter(|a| !a.orphan)
         .map(|a| (a.start, a.end));
     let placed = index_layout.items().len();
+    let onnear = {
+        let near = near.dispatcher();
+        Callback::from(move |changed| near.dispatch(changed))
+    };
     let onselect = {
         let state = state.clone();
         Callback::from(move |e: ArticleEvent| match e {
@@ -462,6 +495,6 @@ pub fn document_view() -> Html {
         }
     });
     html! {
-        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {placed} {selected} {onselect} />
+        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {placed} near={near.0.clone()} {onnear} {selected} {onselect} />
     }
 }
