@@ -832,7 +832,11 @@ async function main() {
     await ctx.page.goto(APP(), { waitUntil: 'commit' });
     const probe = await ctx.page.evaluate(async () => {
       const B = window.__bench;
-      await B.until(() => B.app.article() && B.app.article().querySelector('[data-s]'));
+      // Shown: every block holds its text (the app paints the blocks' contents after they exist).
+      await B.until(() => {
+        const blocks = B.app.article()?.querySelectorAll('[data-block]');
+        return blocks && blocks.length > 0 && [...blocks].every((b) => b.firstChild);
+      });
       await B.settle(3, 300);
       const a = B.app.article();
       const r = a.getBoundingClientRect();
