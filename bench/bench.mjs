@@ -14,6 +14,7 @@
 //     --markdown     also print the targets table as Markdown (for README.md)
 //     --sizes LIST   annotation set sizes (default 1000,10000; import uses 10000 when listed)
 //     --out FILE     where to write the JSON (default bench/results.json)
+//     --dist DIR     the build to serve instead of dist/ (e.g. a copy kept from another commit)
 //     --profile-sizes LIST  which open/add-one cases --profile records (default 10000)
 //     (env BENCH_TRACE_CATS: comma-separated trace categories for --profile, to dig deeper;
 //      env BENCH_SAVE_TRACE=1: also write the raw traces, bench/profile-*.trace.json)
@@ -35,7 +36,7 @@ import { wasmNameMap, summarizeCpuProfile, summarizeTrace } from './lib/profile.
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
-const SOURCE_DIST = path.join(ROOT, 'dist');
+let SOURCE_DIST = path.join(ROOT, 'dist'); // --dist DIR replaces it
 // The benchmark serves a snapshot of dist/ taken at its start, so that a rebuild while it runs
 // (another terminal running the tests) cannot change or remove files under it.
 let DIST = SOURCE_DIST;
@@ -57,6 +58,7 @@ const PROFILE = argv.includes('--profile');
 const ONLY = opt('only', null);
 const want = (what) => !ONLY || String(ONLY).split(',').includes(what);
 const OUT = path.resolve(opt('out', path.join(BENCH, 'results.json')));
+if (opt('dist', null)) SOURCE_DIST = path.resolve(opt('dist', null));
 
 const MARKDOWN = argv.includes('--markdown');
 
@@ -106,6 +108,7 @@ const CHROMIUM_ARGS = [
   '--enable-precise-memory-info',
 ];
 
+const med = (s) => (s ? s.median : null);
 const started = Date.now();
 const log = (...a) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
 
@@ -931,13 +934,14 @@ async function main() {
       const ok = (x) => x && !x.timeout && !x.error && x.verified;
       results.app[`open${n}`] = {
         what:
-          'stored annotations, then navigate: drawMs = navigation → every highlight painted, less the median cold load with nothing stored (the budget figure; the painted article is verified); ' +
+          'stored annotations, then navigate: drawMs = navigation → every highlight painted, less the median cold load with nothing stored (the target figure: what the stored annotations add; the painted article is verified); ' +
           'annotMs = the document in the DOM → every highlight painted (near 0: the app paints the stored highlights with the document); ' +
           'totalMs = navigation start → every highlight painted; listMs = the document in the DOM → the side list complete (the app fills it in over frames)',
         annotMs: summary(runs.map((r) => (ok(r.open) ? r.open.annotMs : null))),
         totalMs: summary(runs.map((r) => (ok(r.open) ? r.open.totalMs : null))),
-        // The app reads stored annotations before its first paint, so "document in the DOM →
-        // painted" leaves their cost out: the fair figure is what they add to an empty start.
+        // The app reads stored annotations before its first paint (in the wasm's start, before
+        // TrunkApplicationStarted), so "document in the DOM → painted" leaves their cost out:
+        // the fair figure is what they add to an empty start.
         drawMs: summary(
           runs.map((r) => (ok(r.open) && results.app.cold?.docShownMs ? r.open.totalMs - results.app.cold.docShownMs.median : null)),
         ),
@@ -1114,7 +1118,6 @@ function report(R) {
   const A = R.app;
   const G = R.recogito;
   const FL = R.floor;
-  const med = (s) => (s ? s.median : null);
   const mem = (m) =>
     m
       ? `JS heap ${fmtBytes(m.jsHeapUsedBytes)}${m.wasmMemoryBytes != null ? ` + wasm ${fmtBytes(m.wasmMemoryBytes)}` : ''}; ` +
