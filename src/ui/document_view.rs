@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::state::{AppContext, Msg, Pending, Place};
 use super::ByPtr;
 use crate::core::document::{BlockKind, Document};
-use crate::core::layout::{changed_spans, Index, Layout, Run};
+use crate::core::layout::{changed_spans, changes, Index, Layout, Run};
 use crate::core::pieces::{paints_highlights, pieces, plain_pieces};
 use crate::core::store::Store;
 use crate::core::tags::Tag;
@@ -422,10 +422,10 @@ pub fn document_view() -> Html {
             Some((d, st, _, _)) if Rc::ptr_eq(d, &state.doc) && Rc::ptr_eq(st, &state.store) => {
                 None
             }
-            Some((d, st, _, old)) if Rc::ptr_eq(d, &state.doc) => {
-                let index = Rc::new(Index::new(state.store.shared()));
-                let changed = changed_spans(st.shared_by_id(), state.store.shared_by_id());
-                let layout = Rc::new(old.update(&state.doc, &index, changed));
+            Some((d, st, index, old)) if Rc::ptr_eq(d, &state.doc) => {
+                let changes = changes(st.shared_by_id(), state.store.shared_by_id());
+                let index = Rc::new(index.update(&changes, state.store.shared()));
+                let layout = Rc::new(old.update(&state.doc, &index, changed_spans(&changes)));
                 Some((index, layout))
             }
             _ => {
