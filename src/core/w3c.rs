@@ -5,7 +5,6 @@
 //! on its own, and turns each into an [`Incoming`] or a [`Rejection`] saying which item and field.
 
 use base64::Engine;
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -13,6 +12,7 @@ use super::anchor::{Anchorer, Selectors};
 use super::document::Document;
 use super::store::{Annotation, Millis, Store, MAX_ID_CHARS};
 use super::tags::{slug, Tag, TagKind};
+pub use super::time::{iso, parse_iso};
 
 /// The W3C Web Annotation JSON-LD context.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -38,20 +38,6 @@ pub fn document_iri(document_id: &str) -> String {
         "ni:///sha-256;{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     )
-}
-
-/// Milliseconds since the epoch as ISO 8601 UTC with milliseconds ("2014-09-08T10:00:00.000Z").
-pub fn iso(ms: Millis) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// Parses an ISO 8601 / RFC 3339 time (with offset) to milliseconds since the epoch.
-pub fn parse_iso(s: &str) -> Option<Millis> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .ok()
-        .map(|t| t.timestamp_millis())
 }
 
 /// A name-based UUID string for stable collection and page ids.
