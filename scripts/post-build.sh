@@ -2,8 +2,8 @@
 # Trunk post-build hook (runs in the staging directory's parent with TRUNK_STAGING_DIR set):
 #  1. sw.js: a service worker that precaches exactly the files this build emitted, under a cache
 #     named after their content hash, so a new build replaces the old cache cleanly.
-#  2. r2p-annotator.html: the single-file edition (CSS, JS glue, wasm and icon inlined) that
-#     works when opened from disk (file://).
+#  2. r2p-annotator.html: the single-file edition (CSS, JS glue, gzipped wasm and icon inlined)
+#     that works when opened from disk (file://).
 # Both pages get the hashes of their inline scripts and styles written into their
 # Content-Security-Policy meta tags (index.html: trunk's loader script, which names this build's
 # hashed files, so its hash is known only now).
@@ -101,12 +101,15 @@ HTML
       printf '%s\n' "$line"
     fi
   done < <(strip_exports "$JS")
-  printf '\nconst wasmBase64 = "'
-  base64 -w0 "$WASM"
+  # The wasm goes in gzip-compressed, which more than halves the file; the browser unpacks it
+  # (DecompressionStream) as it compiles it (a Response typed application/wasm streams).
+  printf '\nconst wasmGzipBase64 = "'
+  gzip -9n < "$WASM" | base64 -w0
   cat <<'HTML'
 ";
-const wasmBytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
-await __wbg_init({ module_or_path: wasmBytes });
+const wasmGzip = Uint8Array.from(atob(wasmGzipBase64), (c) => c.charCodeAt(0));
+const wasmStream = new Blob([wasmGzip]).stream().pipeThrough(new DecompressionStream("gzip"));
+await __wbg_init({ module_or_path: new Response(wasmStream, { headers: { "Content-Type": "application/wasm" } }) });
 </script>
 </body>
 </html>

@@ -15,4 +15,5 @@ pub mod report;
 pub mod segments;
 pub mod store;
 pub mod tags;
+pub mod time;
 pub mod w3c;

@@ -181,16 +181,13 @@ pub enum Action {
 }
 
 /// The persistent part of a store: what storage and other tabs exchange.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
     /// Annotations in document order.
     pub annotations: Vec<Annotation>,
     /// Tombstones: id → when it was deleted, so a merge does not bring a deleted one back.
-    #[serde(default)]
     pub deleted: BTreeMap<String, Millis>,
     /// The user's own themes.
-    #[serde(default)]
     pub custom_tags: Vec<Tag>,
 }
 
