@@ -2,6 +2,7 @@
 pub mod clock;
 pub mod files;
 pub mod focus;
+pub mod frame;
 pub mod near;
 pub mod offline;
 pub mod paint;
