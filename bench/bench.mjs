@@ -299,6 +299,7 @@ async function appOpen(ctx, n) {
   return {
     totalMs: open.tPaint, // navigation start → every highlight painted
     annotMs: open.tPaint - doc.tChange, // document in the DOM → every highlight painted
+    shownMs: open.tPaint - doc.tPaint, // document painted (shown) → every highlight painted
     domMs: open.tChange - doc.tChange, // document in the DOM → every highlight in the DOM
     // document in the DOM → the side list complete and painted; when the list was still filling
     // in after the highlights, the in-page verification (run after the highlights' paint) is
@@ -934,14 +935,14 @@ async function main() {
       const ok = (x) => x && !x.timeout && !x.error && x.verified;
       results.app[`open${n}`] = {
         what:
-          'stored annotations, then navigate: drawMs = navigation → every highlight painted, less the median cold load with nothing stored (the target figure: what the stored annotations add; the painted article is verified); ' +
-          'annotMs = the document in the DOM → every highlight painted (near 0: the app paints the stored highlights with the document); ' +
+          'stored annotations, then navigate: shownMs = the document painted → every highlight painted (the target figure: the app paints the document first and reads the stored annotations in the task after that frame; the painted article is verified); ' +
+          'drawMs = navigation → every highlight painted, less the median cold load with nothing stored (what the stored annotations add to a start); ' +
+          'annotMs = the document in the DOM → every highlight painted; ' +
           'totalMs = navigation start → every highlight painted; listMs = the document in the DOM → the side list complete (the app fills it in over frames)',
         annotMs: summary(runs.map((r) => (ok(r.open) ? r.open.annotMs : null))),
+        shownMs: summary(runs.map((r) => (ok(r.open) ? r.open.shownMs : null))),
         totalMs: summary(runs.map((r) => (ok(r.open) ? r.open.totalMs : null))),
-        // The app reads stored annotations before its first paint (in the wasm's start, before
-        // TrunkApplicationStarted), so "document in the DOM → painted" leaves their cost out:
-        // the fair figure is what they add to an empty start.
+        // What the stored annotations add to a start with nothing stored.
         drawMs: summary(
           runs.map((r) => (ok(r.open) && results.app.cold?.docShownMs ? r.open.totalMs - results.app.cold.docShownMs.median : null)),
         ),
@@ -1149,7 +1150,8 @@ function report(R) {
   for (const n of SIZES) {
     const o = A[`open${n}`];
     if (o || G[`SPANS.${n}`] || FL[`${n}`])
-      rows.push([`2. open ${n / 1000}k → all painted`, o ? fmtSummary(o.drawMs, o) : '—', rg(`SPANS.${n}`, 'openMs'), rg(`CSS_HIGHLIGHTS.${n}`, 'openMs'), fl(n, 'openMs')]);
+      rows.push([`2. open ${n / 1000}k: document shown → all painted`, o ? fmtSummary(o.shownMs, o) : '—', rg(`SPANS.${n}`, 'openMs'), rg(`CSS_HIGHLIGHTS.${n}`, 'openMs'), fl(n, 'openMs')]);
+    if (o) rows.push([`   added to an empty start (nav → painted − cold)`, fmtSummary(o.drawMs, o), '', '', '']);
     if (o) rows.push([`   document in the DOM → painted`, fmtSummary(o.annotMs, o), '', '', '']);
     if (o) rows.push([`   incl. page load (nav → painted)`, fmtSummary(o.totalMs, o), '', '', '']);
     if (o) rows.push([`   side list complete`, fmtSummary(o.listMs, o), '', '', '']);
@@ -1219,11 +1221,11 @@ function report(R) {
     const o = A[`open${n}`];
     row(
       `Open with ${k(n)} stored: document shown → every highlight painted`,
-      [o ? cell(o.drawMs, o) : '—', gcell(`SPANS.${n}`, 'openMs'), gcell(`CSS_HIGHLIGHTS.${n}`, 'openMs'), fcell(n, 'openMs')],
+      [o ? cell(o.shownMs, o) : '—', gcell(`SPANS.${n}`, 'openMs'), gcell(`CSS_HIGHLIGHTS.${n}`, 'openMs'), fcell(n, 'openMs')],
       TARGETS[`open${n}`] || null,
-      med(o?.drawMs),
+      med(o?.shownMs),
     );
-    ratioRows(`Open ${k(n)}`, med(o?.drawMs), med(G[`SPANS.${n}`]?.openMs), med(G[`CSS_HIGHLIGHTS.${n}`]?.openMs), med(FL[`${n}`]?.openMs));
+    ratioRows(`Open ${k(n)}`, med(o?.shownMs), med(G[`SPANS.${n}`]?.openMs), med(G[`CSS_HIGHLIGHTS.${n}`]?.openMs), med(FL[`${n}`]?.openMs));
     if (TARGETS[`longTask${n}`]) {
       const t = (x) => (x && x.longestTaskMs ? `${fmtMs(x.longestTaskMs.median)}; ${x.longTasksOver50.median} > 50 ms` : '—');
       row(`Open with ${k(n)}: longest task; tasks over 50 ms`, [t(o), t(G[`SPANS.${n}`]), t(G[`CSS_HIGHLIGHTS.${n}`]), t(FL[`${n}`])], TARGETS[`longTask${n}`], med(o?.longestTaskMs));
@@ -1266,8 +1268,8 @@ function report(R) {
   }
   console.log('');
   console.log('Notes: "painted" = in the DOM, checked (the code points inside <mark>s equal the union of the spans, block by block),');
-  console.log('and the first frame showing it finished. Open: app = navigation → every highlight painted, less the median cold load');
-  console.log('with nothing stored (the app paints stored highlights with the document); Recogito from setAnnotations(JSON.parse(file));');
+  console.log('and the first frame showing it finished. Open: app = the document painted → every highlight painted (the app reads');
+  console.log('its stored annotations in the task after the frame that shows the document); Recogito from setAnnotations(JSON.parse(file));');
   console.log('floor from open() (localStorage read, JSON.parse, paint). Recogito paints only the viewport\'s highlights; the floor all.');
   console.log('Add one: app = key "2" with the text selected and the picker open, done when the marks, the list total and the');
   console.log('Pillar II count show it; Recogito = addAnnotation(W3C) of the same span; floor = add() of it, with its total and counts.');
