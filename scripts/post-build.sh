@@ -2,8 +2,8 @@
 # Trunk post-build hook (runs in the staging directory's parent with TRUNK_STAGING_DIR set):
 #  1. sw.js: a service worker that precaches exactly the files this build emitted, under a cache
 #     named after their content hash, so a new build replaces the old cache cleanly.
-#  2. r2p-annotator.html: the single-file edition (CSS, JS glue, wasm and icon inlined) that
-#     works when opened from disk (file://).
+#  2. r2p-annotator.html: the single-file edition (CSS, JS glue, gzipped wasm and icon inlined)
+#     that works when opened from disk (file://).
 # Both pages get the hashes of their inline scripts and styles written into their
 # Content-Security-Policy meta tags (index.html: trunk's loader script, which names this build's
 # hashed files, so its hash is known only now).
@@ -82,22 +82,34 @@ $(cat "$CSS")
 <script type="module">
 HTML
   # The glue is an ES module; inlined, its exports become plain declarations, and each of its
-  # imports of a wasm-bindgen snippet (inline_js) is replaced by that snippet's code.
+  # imports of a wasm-bindgen snippet (inline_js) is replaced by that snippet's code: named
+  # imports by the code itself, a namespace import (`import * as x`, which wasm-bindgen uses for
+  # functions the wasm calls directly) by an object holding the snippet's functions.
   strip_exports() { sed -e 's/^export function /function /' -e 's/^export class /class /' -e '/^export {.*};$/d' "$1"; }
   snippet_import="^import \\{.*\\} from '\\./(snippets/[^']+)';$"
+  namespace_import="^import \\* as ([A-Za-z0-9_]+) from [\"']\\./(snippets/[^\"']+)[\"'];?$"
   while IFS= read -r line; do
     if [[ $line =~ $snippet_import ]]; then
       strip_exports "${BASH_REMATCH[1]}"
+    elif [[ $line =~ $namespace_import ]]; then
+      name="${BASH_REMATCH[1]}" file="${BASH_REMATCH[2]}"
+      exported=$(sed -n 's/^export function \([A-Za-z0-9_]*\).*/\1/p' "$file" | paste -sd, -)
+      printf 'const %s = (() => {\n' "$name"
+      strip_exports "$file"
+      printf 'return { %s };\n})();\n' "$exported"
     else
       printf '%s\n' "$line"
     fi
   done < <(strip_exports "$JS")
-  printf '\nconst wasmBase64 = "'
-  base64 -w0 "$WASM"
+  # The wasm goes in gzip-compressed, which more than halves the file; the browser unpacks it
+  # (DecompressionStream) as it compiles it (a Response typed application/wasm streams).
+  printf '\nconst wasmGzipBase64 = "'
+  gzip -9n < "$WASM" | base64 -w0
   cat <<'HTML'
 ";
-const wasmBytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
-await __wbg_init({ module_or_path: wasmBytes });
+const wasmGzip = Uint8Array.from(atob(wasmGzipBase64), (c) => c.charCodeAt(0));
+const wasmStream = new Blob([wasmGzip]).stream().pipeThrough(new DecompressionStream("gzip"));
+await __wbg_init({ module_or_path: new Response(wasmStream, { headers: { "Content-Type": "application/wasm" } }) });
 </script>
 </body>
 </html>

@@ -48,20 +48,22 @@ fn tag_id(label: &str) -> String {
         .id
 }
 
-/// Every `[data-s]` run in the article must start at the code-point offset it names.
+/// Every `<mark>` (and styled `[data-s]` run) in the article must span exactly the code points
+/// its `data-s` and `data-e` name.
 async fn check_run_offsets(app: &App) {
     let bad = app
         .js(
             "const a = document.querySelector('article[aria-label=\"Document\"]');\
-             const runs = [...a.querySelectorAll('[data-s]')];\
+             const runs = [...a.querySelectorAll('[data-s], mark')];\
              const bad = [];\
              for (const el of runs) {\
                const r = document.createRange(); r.setStart(a, 0); r.setEnd(el, 0);\
-               const at = [...r.toString()].length;\
-               if (String(at) !== el.getAttribute('data-s') || !/^(SPAN|MARK)$/.test(el.tagName))\
-                 bad.push(el.tagName + ' data-s=' + el.getAttribute('data-s') + ' starts at ' + at);\
+               const at = [...r.toString()].length, end = at + [...el.textContent].length;\
+               if (String(at) !== el.getAttribute('data-s') || String(end) !== el.getAttribute('data-e')\
+                   || !/^(SPAN|MARK)$/.test(el.tagName))\
+                 bad.push(el.tagName + ' data-s=' + el.getAttribute('data-s') + ' data-e=' + el.getAttribute('data-e')\
+                          + ' holds ' + at + '..' + end);\
              }\
-             if (!runs.length) bad.push('no [data-s] runs at all');\
              return bad.slice(0, 5);",
             vec![],
         )
@@ -69,7 +71,7 @@ async fn check_run_offsets(app: &App) {
     assert_eq!(
         bad,
         json!([]),
-        "text runs must be <span|mark data-s=N> with N their code-point start"
+        "runs must be <span|mark data-s=S data-e=E> holding code points S..E"
     );
 }
 

@@ -8,7 +8,6 @@ use r2p_annotator::core::layout::{Index, Layout};
 use r2p_annotator::core::store::Annotation;
 use r2p_annotator::core::tags::default_tags;
 use r2p_annotator::ui::{ArticleView, ArticleViewProps};
-use r2p_annotator::web::paint::IdTable;
 use r2p_annotator::web::selection;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -41,13 +40,14 @@ async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
     let shared: Vec<Rc<Annotation>> = annotations.into_iter().map(Rc::new).collect();
     let index = Index::new(&shared);
     let layout = Rc::new(Layout::full(&doc, &index));
-    let ids = Rc::new(IdTable::new(index.items()));
     let props = ArticleViewProps {
         doc,
         layout,
-        ids,
         tags: Rc::new(default_tags()),
         selected: None,
+        placed: shared.len(),
+        near: Default::default(),
+        onnear: Default::default(),
         onselect: Default::default(),
     };
     yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();
@@ -57,11 +57,22 @@ async fn mount(doc: Rc<Document>, annotations: Vec<Annotation>) -> Element {
         .expect("article rendered")
 }
 
+/// The text nodes of `node`, in document order.
+fn text_nodes(node: &Node, out: &mut Vec<Node>) {
+    if node.node_type() == Node::TEXT_NODE {
+        out.push(node.clone());
+    }
+    let children = node.child_nodes();
+    for i in 0..children.length() {
+        text_nodes(&children.item(i).unwrap(), out);
+    }
+}
+
 /// The text node and UTF-16 offset of the first occurrence of `needle` in the article.
 fn locate(article: &Element, needle: &str) -> (Node, u32) {
-    let runs = article.query_selector_all("[data-s]").unwrap();
-    for i in 0..runs.length() {
-        let node = runs.item(i).unwrap().first_child().unwrap();
+    let mut nodes = Vec::new();
+    text_nodes(article, &mut nodes);
+    for node in nodes {
         let text = node.text_content().unwrap();
         if let Some(byte) = text.find(needle) {
             return (node, text[..byte].encode_utf16().count() as u32);
@@ -84,6 +95,19 @@ async fn text_content_is_the_canonical_text() {
     let doc = Rc::new(Document::parse_plain(TEXT));
     let article = mount(doc.clone(), vec![annotation("a", 3, 12)]).await;
     assert_eq!(article.text_content().unwrap(), doc.text);
+    // Each mark holds exactly the text of its data-s..data-e; together they hold 3..12.
+    let marks = article.query_selector_all("mark").unwrap();
+    let mut covered = Vec::new();
+    for i in 0..marks.length() {
+        let m: Element = marks.item(i).unwrap().unchecked_into();
+        let n = |a: &str| m.get_attribute(a).unwrap().parse::<usize>().unwrap();
+        assert_eq!(
+            m.text_content().unwrap(),
+            doc.slice(n("data-s"), n("data-e"))
+        );
+        covered.push((n("data-s"), n("data-e")));
+    }
+    assert_eq!(covered, [(3, 12)]);
 }
 
 #[wasm_bindgen_test]
@@ -111,10 +135,17 @@ async fn selection_across_paragraphs_and_highlights_maps_to_code_points() {
         vec![annotation("a", p, p + 20), annotation("b", p + 5, p + 40)],
     )
     .await;
-    assert!(article
-        .query_selector("mark[data-annotation-ids='a b']")
-        .unwrap()
-        .is_some());
+    // The overlap of a and b is one mark, numbered with its code points.
+    let both = format!("mark.overlap[data-s='{}'][data-e='{}']", p + 5, p + 20);
+    assert_eq!(
+        article
+            .query_selector(&both)
+            .unwrap()
+            .expect("the overlap's mark")
+            .text_content()
+            .unwrap(),
+        doc.slice(p + 5, p + 20)
+    );
     let (n1, o1) = locate(&article, "🕊️");
     let (n2, o2) = locate(&article, "🌍🌍");
     // Backwards selection: focus before anchor.
@@ -186,8 +217,8 @@ fn local_storage_backs_up_lone_surrogates_exactly() {
 }
 
 /// `reveal` finds the block holding a code point (the last `[data-block]` starting at or before
-/// it) and in it the `mark` whose run covers it, by `data-e` or, where a run has no `data-e`,
-/// by its text; a code point no highlight covers gives the block.
+/// it) and in it the `mark` whose run covers it (`data-s` ≤ it < `data-e`); a code point no
+/// highlight covers gives the block, as does a block not painted yet (bare text).
 #[wasm_bindgen_test]
 fn reveal_finds_the_covering_mark_or_else_the_block() {
     use r2p_annotator::web::reveal::{reveal, Revealed};
@@ -198,8 +229,8 @@ fn reveal_finds_the_covering_mark_or_else_the_block() {
         "<article id=\"document\">\
            <p data-block=\"0\"><span data-s=\"0\">Title</span></p>\
            <ul><li data-block=\"7\"><mark data-s=\"7\" data-e=\"10\">one</mark>\
-             <span data-s=\"10\"> two </span><mark data-s=\"15\">🌍🌍x</mark></li></ul>\
-           <p data-block=\"40\"><span data-s=\"40\">last</span></p>\
+             <span data-s=\"10\" data-e=\"15\"> two </span><mark data-s=\"15\" data-e=\"18\">🌍🌍x</mark></li></ul>\
+           <p data-block=\"40\">last, not painted</p>\
          </article>",
     );
     let body = gloo::utils::body();
@@ -214,7 +245,6 @@ fn reveal_finds_the_covering_mark_or_else_the_block() {
     assert_eq!(found(7), "mark 7");
     assert_eq!(found(9), "mark 7");
     assert_eq!(found(10), "block 7", "between the marks: the block");
-    // No data-e: the run's end is its start plus its three code points.
     assert_eq!(found(17), "mark 15");
     assert_eq!(found(18), "block 7");
     assert_eq!(found(41), "block 40");

@@ -13,20 +13,33 @@ export function prng(seed) {
   };
 }
 
-// The app's built-in taxonomy (src/core/tags.rs): id ⇄ label.
+// The app's built-in taxonomy (src/core/tags.rs): id ⇄ label, and the colour (the plain-JS floor
+// paints with it).
+const PILLARS = [
+  ['Pillar I', '#ffc9c9'],
+  ['Pillar II', '#b2f2bb'],
+  ['Pillar III', '#bcd7ff'],
+];
 const THEMES = [
-  'Prevention', 'Early warning', 'Capacity building', 'Regional and sub-regional organizations',
-  'Civil society', 'Human rights institutions', 'Rule of law and accountability',
-  'Peacekeeping and protection of civilians', 'Preventive diplomacy and mediation', 'Arms control',
-  'Gender and vulnerable groups', 'Hate speech and media', 'Sovereignty and consent',
-  'Development and poverty',
+  ['Prevention', '#fff3a3'],
+  ['Early warning', '#ffd8a8'],
+  ['Capacity building', '#d8f5a2'],
+  ['Regional and sub-regional organizations', '#c5f6fa'],
+  ['Civil society', '#e5dbff'],
+  ['Human rights institutions', '#fcc2d7'],
+  ['Rule of law and accountability', '#dee2e6'],
+  ['Peacekeeping and protection of civilians', '#99e9f2'],
+  ['Preventive diplomacy and mediation', '#eebefa'],
+  ['Arms control', '#e9d8a6'],
+  ['Gender and vulnerable groups', '#c3fae8'],
+  ['Hate speech and media', '#f6bd60'],
+  ['Sovereignty and consent', '#d0bfff'],
+  ['Development and poverty', '#ffe8cc'],
 ];
 const slug = (label) => label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
 export const TAGS = [
-  { id: 'pillar-1', label: 'Pillar I' },
-  { id: 'pillar-2', label: 'Pillar II' },
-  { id: 'pillar-3', label: 'Pillar III' },
-  ...THEMES.map((label) => ({ id: `theme-${slug(label)}`, label })),
+  ...PILLARS.map(([label, color], i) => ({ id: `pillar-${i + 1}`, label, color, kind: 'pillar' })),
+  ...THEMES.map(([label, color]) => ({ id: `theme-${slug(label)}`, label, color, kind: 'theme' })),
 ];
 
 const BASE_TIME = Date.UTC(2024, 0, 15, 9, 0, 0); // fixed, so the sets are identical on every run

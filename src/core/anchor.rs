@@ -457,6 +457,13 @@ impl Anchorer {
         self.fuzzy(&exact, &ctx, hint, &hits)
     }
 
+    /// The text's code points `[start, end)` (clamped), without walking the text from its start
+    /// as `Document::slice` does: an import takes one quote per item.
+    pub fn text(&self, start: usize, end: usize) -> String {
+        let end = end.min(self.chars.len());
+        self.chars[start.min(end)..end].iter().collect()
+    }
+
     /// The quote context for exporting: (prefix, suffix), each up to `n` code points before/after [start, end).
     pub fn context(&self, start: usize, end: usize, n: usize) -> (String, String) {
         let len = self.chars.len();
@@ -662,6 +669,14 @@ mod tests {
 
     fn cp_len(s: &str) -> usize {
         s.chars().count()
+    }
+
+    #[test]
+    fn text_is_the_code_points_between_clamped() {
+        let a = Anchorer::new("a 🌍 “b” c");
+        assert_eq!(a.text(2, 6), "🌍 “b");
+        assert_eq!(a.text(7, 99), " c");
+        assert_eq!(a.text(50, 60), "");
     }
 
     /// Code-point offset of the only occurrence of `needle` (found with `str`, independently of

@@ -795,6 +795,18 @@ pub fn read_document(kv: &dyn KeyValue, entry: &Entry) -> Option<Document> {
 /// there is none or it cannot be read) and its stored annotations, with anything damaged
 /// backed up and the user told.
 pub fn startup(kv: &mut dyn KeyValue) -> AppState {
+    let mut state = open(kv);
+    if let Some(msg) = load(&state, kv) {
+        state.update(msg);
+    }
+    state
+}
+
+/// The state at start-up before the open document's annotations are read: the library, the
+/// open document and the settings. The page shows the document from this and reads the
+/// annotations ([`load`]) in its next task, so that the text appears before the work of
+/// thousands of highlights.
+pub fn open(kv: &mut dyn KeyValue) -> AppState {
     let name = match kv.get(&settings_key()) {
         Ok(Some(Raw::Text(raw))) => serde_json::from_str::<Settings>(&raw)
             .ok()
@@ -809,9 +821,6 @@ pub fn startup(kv: &mut dyn KeyValue) -> AppState {
         .and_then(|entry| read_document(kv, entry))
         .unwrap_or_else(Document::default_summary);
     let mut state = AppState::with(Rc::new(doc), library, name);
-    if let Some(msg) = load(&state, kv) {
-        state.update(msg);
-    }
     // A damaged library was backed up; the list starts afresh and says so.
     state.problem(&library_problem, true);
     if matches!(library_problem, Some(Problem::BackedUp(_))) {

@@ -1,10 +1,13 @@
 //! The storage envelope: a versioned record of one document's annotations, and its key names.
 
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::{de, Deserialize, Serialize};
 
 use super::anchor::{Anchorer, Anchoring, Selectors};
 use super::document::Document;
-use super::store::{Annotation, Snapshot, MAX_ID_CHARS};
+use super::store::{Annotation, Millis, Snapshot, MAX_ID_CHARS};
+use super::tags::Tag;
 
 /// The envelope version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -18,9 +21,9 @@ pub fn annotations_key(document_id: &str) -> String {
     format!("{KEY_PREFIX}:v{SCHEMA_VERSION}:annotations:{document_id}")
 }
 
-/// What is stored under [`annotations_key`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What is stored under [`annotations_key`]: one JSON object holding the envelope's fields and
+/// then the snapshot's ([`Stored`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
     /// Schema version ([`SCHEMA_VERSION`]).
     pub schema: u32,
@@ -29,8 +32,51 @@ pub struct Envelope {
     /// SHA-256 of the canonical text the offsets refer to.
     pub document: String,
     /// Annotations, tombstones and user themes.
-    #[serde(flatten)]
     pub data: Snapshot,
+}
+
+/// The stored object, field by field (the snapshot's fields borrowed to write, owned to read).
+/// Not a `#[serde(flatten)]` snapshot: that makes serde buffer every value of the record before
+/// reading it, a slower path and more wasm.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Stored<A, D, T> {
+    schema: u32,
+    app: String,
+    document: String,
+    annotations: A,
+    #[serde(default)]
+    deleted: D,
+    #[serde(default)]
+    custom_tags: T,
+}
+
+/// The format version alone (`schema` of a top-level object, when a whole number), read before
+/// the rest so that a newer format is not called damaged; every other value is skipped unread.
+struct Version(Option<u64>);
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Version, D::Error> {
+        struct Fields;
+        impl<'de> de::Visitor<'de> for Fields {
+            type Value = Version;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: de::MapAccess<'de>>(self, mut map: M) -> Result<Version, M::Error> {
+                let mut schema = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "schema" {
+                        schema = map.next_value::<serde_json::Value>()?.as_u64();
+                    } else {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Version(schema))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Why stored data could not be read.
@@ -60,7 +106,20 @@ impl Envelope {
 
     /// Serialises deterministically (the snapshot is already in document order).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("an envelope always serialises")
+        let Snapshot {
+            annotations,
+            deleted,
+            custom_tags,
+        } = &self.data;
+        let stored = Stored {
+            schema: self.schema,
+            app: self.app.clone(),
+            document: self.document.clone(),
+            annotations,
+            deleted,
+            custom_tags,
+        };
+        serde_json::to_string(&stored).expect("an envelope always serialises")
     }
 
     /// Reads stored text, checking the version first so that a newer format is not called damaged.
@@ -69,17 +128,27 @@ impl Envelope {
         document_id: &str,
         document_len: usize,
     ) -> Result<Envelope, EnvelopeError> {
-        let value: serde_json::Value =
-            serde_json::from_str(raw).map_err(|e| EnvelopeError::Corrupt(e.to_string()))?;
-        let schema = value
-            .get("schema")
-            .and_then(serde_json::Value::as_u64)
-            .ok_or_else(|| EnvelopeError::Corrupt("no format version".into()))?;
+        let corrupt = |e: serde_json::Error| EnvelopeError::Corrupt(e.to_string());
+        let schema = match serde_json::from_str::<Version>(raw) {
+            Ok(Version(Some(s))) => s,
+            Err(e) if !e.is_data() => return Err(corrupt(e)),
+            _ => return Err(EnvelopeError::Corrupt("no format version".into())),
+        };
         if schema > u64::from(SCHEMA_VERSION) {
             return Err(EnvelopeError::NewerVersion(schema));
         }
-        let env: Envelope =
-            serde_json::from_value(value).map_err(|e| EnvelopeError::Corrupt(e.to_string()))?;
+        let s: Stored<Vec<Annotation>, BTreeMap<String, Millis>, Vec<Tag>> =
+            serde_json::from_str(raw).map_err(corrupt)?;
+        let env = Envelope {
+            schema: s.schema,
+            app: s.app,
+            document: s.document,
+            data: Snapshot {
+                annotations: s.annotations,
+                deleted: s.deleted,
+                custom_tags: s.custom_tags,
+            },
+        };
         if env.app != APP || env.schema == 0 {
             return Err(EnvelopeError::Corrupt("not R2P Annotator data".into()));
         }
@@ -201,6 +270,41 @@ mod tests {
     }
 
     #[test]
+    fn the_stored_object_is_flat_in_field_order() {
+        let data = Snapshot {
+            annotations: vec![Annotation {
+                id: "a".into(),
+                start: 1,
+                end: 3,
+                quote: "bc".into(),
+                tags: vec!["pillar-1".into()],
+                note: String::new(),
+                created: 5,
+                modified: 6,
+                creator: None,
+                history: vec![],
+                orphan: false,
+                conflict_of: None,
+            }],
+            deleted: BTreeMap::from([("z".to_string(), 9)]),
+            custom_tags: vec![],
+        };
+        let json = Envelope::new("doc", data.clone()).to_json();
+        assert_eq!(
+            json,
+            r#"{"schema":1,"app":"r2p-annotator","document":"doc","annotations":[{"id":"a","start":1,"end":3,"quote":"bc","tags":["pillar-1"],"note":"","created":5,"modified":6}],"deleted":{"z":9},"customTags":[]}"#
+        );
+        assert_eq!(Envelope::parse(&json, "doc", 10).unwrap().data, data);
+        // Tombstones and themes may be absent; fields the app does not know are skipped.
+        let lean =
+            r#"{"extra":[1],"schema":1,"app":"r2p-annotator","document":"doc","annotations":[]}"#;
+        assert_eq!(
+            Envelope::parse(lean, "doc", 10).unwrap(),
+            Envelope::new("doc", Snapshot::default())
+        );
+    }
+
+    #[test]
     fn corrupt_newer_and_foreign_data_are_told_apart() {
         let good = Envelope::new("doc", sample().snapshot()).to_json();
         for raw in [
@@ -223,6 +327,30 @@ mod tests {
         assert_eq!(
             Envelope::parse(&newer, "doc", 100),
             Err(EnvelopeError::NewerVersion(7))
+        );
+        // A newer format is told apart whatever else it holds.
+        assert_eq!(
+            Envelope::parse(r#"{"annotations":{"new":"shape"},"schema":2}"#, "doc", 100),
+            Err(EnvelopeError::NewerVersion(2))
+        );
+        for raw in [
+            r#"{"schema":-1}"#,
+            r#"{"schema":1.5}"#,
+            r#"{"schema":null}"#,
+            "[1,2]",
+        ] {
+            assert_eq!(
+                Envelope::parse(raw, "doc", 100),
+                Err(EnvelopeError::Corrupt("no format version".into())),
+                "{raw}"
+            );
+        }
+        // Text that is not JSON keeps the parser's own words.
+        assert_eq!(
+            Envelope::parse("{", "doc", 100),
+            Err(EnvelopeError::Corrupt(
+                "EOF while parsing an object at line 1 column 1".into()
+            ))
         );
         assert_eq!(
             Envelope::parse(&good, "other", 100),

@@ -365,7 +365,7 @@ impl PlanState {
         let quote = if orphan {
             item.selectors.exact.clone().unwrap_or_default()
         } else {
-            doc.slice(start, end)
+            anchorer.text(start, end)
         };
         let tags = resolve_tags(&item.tags, &mut self.index, &mut plan.tags);
         let mut incoming = Annotation {

@@ -12,6 +12,9 @@ use super::document::Document;
 use super::segments::segment;
 use super::store::Annotation;
 
+/// Up to this many changes an index is updated in place; more (an import, a merge) rebuild it.
+const INCREMENTAL_INDEX_UP_TO: usize = 64;
+
 /// Placed annotations sorted by (start, end, id), with a running maximum of ends so that
 /// "which annotations overlap [s, e)" costs O(log n + answers) for the usual spans.
 #[derive(Clone, Debug, Default)]
@@ -29,6 +32,41 @@ impl Index {
             .cloned()
             .collect();
         items.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+        let mut max = 0;
+        let max_end = items
+            .iter()
+            .map(|a| {
+                max = max.max(a.end);
+                max
+            })
+            .collect();
+        Index { items, max_end }
+    }
+
+    /// The index after `changes`, sharing nothing but the annotations: a few changes are
+    /// applied in place (binary search, no sort); many rebuild from `all`, the annotations after.
+    pub fn update<'a>(
+        &self,
+        changes: &[Change],
+        all: impl IntoIterator<Item = &'a Rc<Annotation>>,
+    ) -> Index {
+        if changes.len() > INCREMENTAL_INDEX_UP_TO {
+            return Index::new(all);
+        }
+        fn key(a: &Annotation) -> (usize, usize, &str) {
+            (a.start, a.end, a.id.as_str())
+        }
+        let placed = |a: &&Rc<Annotation>| !a.orphan && a.start < a.end;
+        let mut items = self.items.clone();
+        for old in changes.iter().filter_map(|c| c.old.as_ref()).filter(placed) {
+            if let Ok(i) = items.binary_search_by(|x| key(x).cmp(&key(old))) {
+                items.remove(i);
+            }
+        }
+        for new in changes.iter().filter_map(|c| c.new.as_ref()).filter(placed) {
+            let i = items.partition_point(|x| key(x) < key(new));
+            items.insert(i, Rc::clone(new));
+        }
         let mut max = 0;
         let max_end = items
             .iter()
@@ -82,9 +120,8 @@ impl Index {
 /// gives the run its colour) and how many there are.
 #[derive(Debug)]
 pub struct Cover {
-    /// The covering annotations, in document order. Kept as pointers, not as one joined
-    /// string: at 10,000 overlapping annotations the joined ids of every run add up to tens of
-    /// megabytes, which the browser glue builds on its side from a table of ids instead.
+    /// The covering annotations, in document order (pointers: compared, never joined into
+    /// strings, which at 10,000 overlapping annotations would add up to tens of megabytes).
     pub members: Vec<Rc<Annotation>>,
     /// The shortest covering annotation.
     pub inner: Rc<Annotation>,
@@ -104,18 +141,6 @@ pub struct Run {
 }
 
 impl Cover {
-    /// The ids, space-separated, as `data-annotation-ids` lists them.
-    pub fn ids(&self) -> String {
-        let mut ids = String::with_capacity(self.members.len() * 37);
-        for (n, a) in self.members.iter().enumerate() {
-            if n > 0 {
-                ids.push(' ');
-            }
-            ids.push_str(&a.id);
-        }
-        ids
-    }
-
     /// Same annotations (by pointer), in the same order.
     pub fn same_members(&self, other: &Cover) -> bool {
         self.members.len() == other.members.len()
@@ -145,11 +170,12 @@ impl PartialEq for Run {
     }
 }
 
-/// The runs of every block.
+/// The runs of the blocks laid out so far.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
-    /// One shared run list per block (same order as the document's blocks).
-    pub blocks: Vec<Rc<[Run]>>,
+    /// One shared run list per block (same order as the document's blocks); None for a block not
+    /// laid out yet (with many annotations only the blocks being shown are, see [`Layout::fill`]).
+    pub blocks: Vec<Option<Rc<[Run]>>>,
 }
 
 fn runs_between(index: &Index, s: usize, e: usize) -> Vec<Run> {
@@ -222,17 +248,41 @@ fn merge_spans(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 impl Layout {
     /// Lays out every block from scratch.
     pub fn full(doc: &Document, index: &Index) -> Layout {
-        Layout {
-            blocks: doc
-                .blocks
-                .iter()
-                .map(|b| runs_between(index, b.start, b.end).into())
-                .collect(),
+        Layout::default()
+            .fill(doc, index, |_| true)
+            .expect("every block laid out")
+    }
+
+    /// Lays out the blocks that `wanted` (by block number) and that are not laid out yet; the
+    /// rest is shared with `self`. None when there is nothing to lay out (a layout for another
+    /// number of blocks is always replaced by one for `doc`).
+    pub fn fill(
+        &self,
+        doc: &Document,
+        index: &Index,
+        wanted: impl Fn(usize) -> bool,
+    ) -> Option<Layout> {
+        let fresh = self.blocks.len() != doc.blocks.len();
+        let missing = |i: usize| fresh || self.blocks[i].is_none();
+        if !fresh && !(0..doc.blocks.len()).any(|i| missing(i) && wanted(i)) {
+            return None;
         }
+        let blocks = doc
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(i, b)| match (missing(i), wanted(i)) {
+                (true, true) => Some(runs_between(index, b.start, b.end).into()),
+                (true, false) => None,
+                (false, _) => self.blocks[i].clone(),
+            })
+            .collect();
+        Some(Layout { blocks })
     }
 
     /// Lays out again only where `changed` spans (old and new places of every annotation that
-    /// was added, removed or changed) touch; everything else is shared with `self`.
+    /// was added, removed or changed) touch; everything else is shared with `self`, and blocks
+    /// not laid out stay so.
     pub fn update(&self, doc: &Document, index: &Index, changed: Vec<(usize, usize)>) -> Layout {
         if self.blocks.len() != doc.blocks.len() {
             return Layout::full(doc, index);
@@ -246,6 +296,7 @@ impl Layout {
             .iter()
             .zip(&self.blocks)
             .map(|(b, old)| {
+                let old = old.as_ref()?;
                 let first = changed.partition_point(|&(_, e)| e <= b.start);
                 let touching: Vec<(usize, usize)> = changed[first..]
                     .iter()
@@ -253,7 +304,7 @@ impl Layout {
                     .map(|&(s, e)| (s.max(b.start), e.min(b.end)))
                     .collect();
                 if touching.is_empty() {
-                    return Rc::clone(old);
+                    return Some(Rc::clone(old));
                 }
                 let mut runs: Vec<Run> = Vec::with_capacity(old.len() + 8);
                 let mut i = 0;
@@ -277,53 +328,76 @@ impl Layout {
                     }
                 }
                 runs.extend(old[i..].iter().cloned());
-                coalesce(runs).into()
+                Some(coalesce(runs).into())
             })
             .collect();
         Layout { blocks }
     }
 }
 
-/// The spans whose layout must change between two versions of the annotations: for every id
-/// whose shared pointer differs (added, removed or edited), its old and new span.
-pub fn changed_spans<'a>(
-    old: impl IntoIterator<Item = (&'a String, &'a Rc<Annotation>)>,
-    new: impl IntoIterator<Item = (&'a String, &'a Rc<Annotation>)>,
-) -> Vec<(usize, usize)> {
+/// One annotation that differs between two versions of the annotations: added (no `old`),
+/// removed (no `new`) or changed (a new shared pointer).
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// The version before, if it existed.
+    pub old: Option<Rc<Annotation>>,
+    /// The version after, if it exists.
+    pub new: Option<Rc<Annotation>>,
+}
+
+/// The annotations whose shared pointer differs between two versions (both by id, in id order).
+pub fn changes<'a, K: Ord + 'a>(
+    old: impl IntoIterator<Item = (&'a K, &'a Rc<Annotation>)>,
+    new: impl IntoIterator<Item = (&'a K, &'a Rc<Annotation>)>,
+) -> Vec<Change> {
     let mut old = old.into_iter().peekable();
     let mut new = new.into_iter().peekable();
     let mut out = Vec::new();
-    let mut push = |a: &Annotation| {
-        if !a.orphan {
-            out.push((a.start, a.end));
-        }
+    let change = |o: Option<&Rc<Annotation>>, n: Option<&Rc<Annotation>>| Change {
+        old: o.cloned(),
+        new: n.cloned(),
     };
     loop {
         match (old.peek(), new.peek()) {
             (None, None) => break,
+            // The same pointer is the same annotation (and id): no string comparison needed,
+            // which is nearly every entry when one annotation in thousands changed.
+            (Some((_, vo)), Some((_, vn))) if Rc::ptr_eq(vo, vn) => {
+                old.next();
+                new.next();
+            }
             (Some((ko, vo)), Some((kn, vn))) if ko == kn => {
-                if !Rc::ptr_eq(vo, vn) {
-                    push(vo);
-                    push(vn);
-                }
+                out.push(change(Some(vo), Some(vn)));
                 old.next();
                 new.next();
             }
             (Some((ko, vo)), Some((kn, _))) if ko < kn => {
-                push(vo);
+                out.push(change(Some(vo), None));
                 old.next();
             }
             (Some(_), Some((_, vn))) | (None, Some((_, vn))) => {
-                push(vn);
+                out.push(change(None, Some(vn)));
                 new.next();
             }
             (Some((_, vo)), None) => {
-                push(vo);
+                out.push(change(Some(vo), None));
                 old.next();
             }
         }
     }
     out
+}
+
+/// The spans whose layout must change: the old and new span of every placed annotation among
+/// `changes`.
+pub fn changed_spans(changes: &[Change]) -> Vec<(usize, usize)> {
+    changes
+        .iter()
+        .flat_map(|c| [&c.old, &c.new])
+        .flatten()
+        .filter(|a| !a.orphan)
+        .map(|a| (a.start, a.end))
+        .collect()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -353,8 +427,16 @@ mod tests {
         l.blocks
             .iter()
             .flat_map(|b| {
-                b.iter()
-                    .map(|r| (r.start, r.end, r.cover.as_ref().map(|c| c.ids())))
+                b.as_deref().unwrap_or_default().iter().map(|r| {
+                    let ids = r.cover.as_ref().map(|c| {
+                        c.members
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    });
+                    (r.start, r.end, ids)
+                })
             })
             .collect()
     }
@@ -393,7 +475,7 @@ mod tests {
                 if a.start < a.end { map.insert(a.id.clone(), a); }
             }
             let mut layout = Layout::full(&d, &Index::new(map.values()));
-            prop_assert_eq!(flat(&layout), flat(&Layout::full(&d, &Index::new(map.values()))));
+            let mut prev_index = Index::new(map.values());
             for (n, &(kind, pick, s, l)) in edits.iter().enumerate() {
                 let old = map.clone();
                 let keys: Vec<String> = map.keys().cloned().collect();
@@ -409,14 +491,53 @@ mod tests {
                     }
                     _ => {}
                 }
-                let changed = changed_spans(old.iter(), map.iter());
+                let changes = changes(old.iter(), map.iter());
                 let index = Index::new(map.values());
-                let next = layout.update(&d, &index, changed);
+                let updated = prev_index.update(&changes, map.values());
+                prop_assert_eq!(
+                    updated.items().iter().map(|a| (a.start, a.end, a.id.clone())).collect::<Vec<_>>(),
+                    index.items().iter().map(|a| (a.start, a.end, a.id.clone())).collect::<Vec<_>>()
+                );
+                prop_assert_eq!(&updated.max_end, &index.max_end);
+                prev_index = updated;
+                let next = layout.update(&d, &index, changed_spans(&changes));
                 let full = Layout::full(&d, &index);
                 prop_assert_eq!(flat(&next), flat(&full));
                 // Blocks the edit did not touch are shared, not rebuilt.
                 layout = next;
             }
+        }
+
+        #[test]
+        fn lazy_layout_filled_after_edits_equals_full_layout(
+            before in proptest::collection::vec((0usize..200, 1usize..60), 0..30),
+            edits in proptest::collection::vec((0usize..200, 1usize..60), 1..6),
+            shown in proptest::collection::vec(proptest::bool::ANY, 4),
+        ) {
+            let d = doc();
+            let mut map: BTreeMap<String, Rc<Annotation>> = BTreeMap::new();
+            for (i, &(s, l)) in before.iter().enumerate() {
+                let a = ann(i, s, (s + l).min(d.len));
+                if a.start < a.end { map.insert(a.id.clone(), a); }
+            }
+            // Only the shown blocks are laid out; edits leave the others alone.
+            let wanted = |i: usize| shown[i % shown.len()];
+            let mut layout = Layout::default().fill(&d, &Index::new(map.values()), wanted).expect("sized for the document");
+            for (n, &(s, l)) in edits.iter().enumerate() {
+                let old = map.clone();
+                let a = ann(1000 + n, s, (s + l).min(d.len));
+                if a.start < a.end { map.insert(a.id.clone(), a); }
+                let changed = changed_spans(&changes(old.iter(), map.iter()));
+                layout = layout.update(&d, &Index::new(map.values()), changed);
+                for (i, b) in layout.blocks.iter().enumerate() {
+                    prop_assert_eq!(b.is_some(), wanted(i), "block {} laid out only if shown", i);
+                }
+            }
+            // Showing every block lays out the rest; the result is the full layout.
+            let index = Index::new(map.values());
+            let all = layout.fill(&d, &index, |_| true).unwrap_or(layout);
+            prop_assert_eq!(flat(&all), flat(&Layout::full(&d, &index)));
+            prop_assert!(all.fill(&d, &index, |_| true).is_none(), "nothing left to lay out");
         }
     }
 
@@ -435,14 +556,16 @@ mod tests {
         let l2 = l1.update(
             &d,
             &Index::new(map.values()),
-            changed_spans(old.iter(), map.iter()),
+            changed_spans(&changes(old.iter(), map.iter())),
         );
+        let block = |l: &Layout, i: usize| Rc::clone(l.blocks[i].as_ref().unwrap());
         assert!(
-            Rc::ptr_eq(&l1.blocks[1], &l2.blocks[1]),
+            Rc::ptr_eq(&block(&l1, 1), &block(&l2, 1)),
             "block 2 untouched"
         );
-        let kept = l2.blocks[0].iter().find(|r| r.start == 10).unwrap();
-        let before = l1.blocks[0].iter().find(|r| r.start == 10).unwrap();
+        let (b1, b2) = (block(&l1, 0), block(&l2, 0));
+        let kept = b2.iter().find(|r| r.start == 10).unwrap();
+        let before = b1.iter().find(|r| r.start == 10).unwrap();
         assert!(Rc::ptr_eq(
             kept.cover.as_ref().unwrap(),
             before.cover.as_ref().unwrap()

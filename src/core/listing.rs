@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::layout::changes;
 use super::store::{Annotation, Store};
 
 /// A change to more annotations than this (an import, another tab's work) builds the listing
@@ -47,12 +48,14 @@ impl Listing {
     /// (added, removed, edited) are taken out and put back in their place, and their tags
     /// counted out and in; a change to many annotations builds the listing afresh.
     pub fn update(&self, old: &Store, new: &Store) -> Listing {
-        let (gone, came) = changed(old, new);
-        if gone.len() + came.len() > REBUILD_FROM {
+        let changes = changes(old.shared_by_id(), new.shared_by_id());
+        if changes.len() > REBUILD_FROM {
             return Listing::new(new);
         }
-        let (gone_orphans, gone): (Vec<_>, Vec<_>) = gone.into_iter().partition(|a| a.orphan);
-        let (came_orphans, came): (Vec<_>, Vec<_>) = came.into_iter().partition(|a| a.orphan);
+        let gone = changes.iter().filter_map(|c| c.old.as_ref());
+        let came = changes.iter().filter_map(|c| c.new.as_ref());
+        let (gone_orphans, gone): (Vec<_>, Vec<_>) = gone.partition(|a| a.orphan);
+        let (came_orphans, came): (Vec<_>, Vec<_>) = came.partition(|a| a.orphan);
         let orphans = if gone_orphans.is_empty() && came_orphans.is_empty() {
             Rc::clone(&self.orphans)
         } else {
@@ -116,46 +119,6 @@ impl Listing {
 /// them): found by its start, end and id.
 pub fn position(items: &[Rc<Annotation>], a: &Annotation) -> Option<usize> {
     items.binary_search_by(|x| order(x).cmp(&order(a))).ok()
-}
-
-/// The annotations of `old` that `new` no longer holds as they were, and those `new` holds that
-/// `old` did not: a walk of both in id order, comparing shared pointers (ids only where those
-/// differ: most of thousands are the same).
-fn changed<'a>(
-    old: &'a Store,
-    new: &'a Store,
-) -> (Vec<&'a Rc<Annotation>>, Vec<&'a Rc<Annotation>>) {
-    let mut o = old.shared_by_id().peekable();
-    let mut n = new.shared_by_id().peekable();
-    let (mut gone, mut came) = (Vec::new(), Vec::new());
-    loop {
-        match (o.peek(), n.peek()) {
-            (None, None) => break,
-            (Some((_, vo)), Some((_, vn))) if Rc::ptr_eq(vo, vn) => {
-                o.next();
-                n.next();
-            }
-            (Some((ko, vo)), Some((kn, vn))) if ko == kn => {
-                gone.push(*vo);
-                came.push(*vn);
-                o.next();
-                n.next();
-            }
-            (Some((ko, vo)), Some((kn, _))) if ko < kn => {
-                gone.push(*vo);
-                o.next();
-            }
-            (_, Some((_, vn))) => {
-                came.push(*vn);
-                n.next();
-            }
-            (Some((_, vo)), None) => {
-                gone.push(*vo);
-                o.next();
-            }
-        }
-    }
-    (gone, came)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -181,16 +181,13 @@ pub enum Action {
 }
 
 /// The persistent part of a store: what storage and other tabs exchange.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
     /// Annotations in document order.
     pub annotations: Vec<Annotation>,
     /// Tombstones: id → when it was deleted, so a merge does not bring a deleted one back.
-    #[serde(default)]
     pub deleted: BTreeMap<String, Millis>,
     /// The user's own themes.
-    #[serde(default)]
     pub custom_tags: Vec<Tag>,
 }
 
@@ -278,7 +275,8 @@ pub const UNDO_LIMIT: usize = 500;
 pub struct Store {
     /// Shared so that cloning the store (once per change, as the UI keeps the old state) copies
     /// pointers, and so that the UI can tell changed annotations by pointer.
-    annotations: BTreeMap<String, Rc<Annotation>>,
+    /// Keyed by shared ids: the clone per change copies pointers, not 10,000 strings.
+    annotations: BTreeMap<Rc<str>, Rc<Annotation>>,
     deleted: BTreeMap<String, Millis>,
     custom_tags: Vec<Tag>,
     /// Where each of the user's themes stands in `custom_tags`, by id: a file with thousands of
@@ -357,7 +355,7 @@ impl Store {
     }
 
     /// Every annotation with its id, in id order, as shared pointers (for diffing two versions).
-    pub fn shared_by_id(&self) -> impl Iterator<Item = (&String, &Rc<Annotation>)> {
+    pub fn shared_by_id(&self) -> impl Iterator<Item = (&Rc<str>, &Rc<Annotation>)> {
         self.annotations.iter()
     }
 
@@ -565,7 +563,7 @@ impl Store {
         self.apply_edit(&edit, at);
         let batch = Rc::make_mut(self.undo.last_mut().expect("typing implies a step"));
         if let Some(Edit::Annotation { after, .. }) = batch.edits.last_mut() {
-            *after = self.annotations.get(&id).map(|a| (**a).clone());
+            *after = self.annotations.get(id.as_str()).map(|a| (**a).clone());
         }
         self.revision += 1;
         // Each keystroke is saved but not announced: a live region reading every key would drown
@@ -592,7 +590,7 @@ impl Store {
                 if start >= end {
                     return Err(StoreError::EmptySpan);
                 }
-                if self.annotations.contains_key(&id) {
+                if self.annotations.contains_key(id.as_str()) {
                     return Err(StoreError::DuplicateId);
                 }
                 if let Some(bad) = tags.iter().find(|t| self.tag(t).is_none()) {
@@ -721,7 +719,7 @@ impl Store {
                     }
                     edits.push(Edit::Annotation {
                         id: a.id.clone(),
-                        before: self.annotations.get(&a.id).map(|x| (**x).clone()),
+                        before: self.annotations.get(a.id.as_str()).map(|x| (**x).clone()),
                         after: Some(a),
                     });
                 }
@@ -798,7 +796,7 @@ impl Store {
                     let mut a = a.clone();
                     a.modified = a.modified.max(at);
                     // The new version descends from whatever version is here now.
-                    if let Some(current) = self.annotations.get(id) {
+                    if let Some(current) = self.annotations.get(id.as_str()) {
                         for t in current.history.iter().copied().chain([current.modified]) {
                             if !a.history.contains(&t) && t != a.modified {
                                 a.history.push(t);
@@ -810,10 +808,10 @@ impl Store {
                     }
                     self.deleted.remove(id);
                     self.see(&a);
-                    self.annotations.insert(id.clone(), Rc::new(a));
+                    self.annotations.insert(Rc::from(id.as_str()), Rc::new(a));
                 }
                 None => {
-                    self.annotations.remove(id);
+                    self.annotations.remove(id.as_str());
                     self.deleted.insert(id.clone(), at);
                     self.clock = self.clock.max(at);
                 }
@@ -838,8 +836,12 @@ impl Store {
             self.clock = self.clock.max(t);
             let mine = self.deleted.entry(id.clone()).or_insert(t);
             *mine = (*mine).max(t);
-            if self.annotations.get(id).is_some_and(|a| a.modified <= t) {
-                self.annotations.remove(id);
+            if self
+                .annotations
+                .get(id.as_str())
+                .is_some_and(|a| a.modified <= t)
+            {
+                self.annotations.remove(id.as_str());
                 changed += 1;
             }
         }
@@ -850,7 +852,7 @@ impl Store {
             {
                 continue;
             }
-            let take = match self.annotations.get(&a.id) {
+            let take = match self.annotations.get(a.id.as_str()) {
                 None => true,
                 Some(mine) => {
                     a.modified > mine.modified
@@ -859,7 +861,8 @@ impl Store {
             };
             if take {
                 self.deleted.remove(&a.id);
-                self.annotations.insert(a.id.clone(), Rc::new(a.clone()));
+                self.annotations
+                    .insert(Rc::from(a.id.as_str()), Rc::new(a.clone()));
                 changed += 1;
             }
         }

@@ -4,8 +4,6 @@
 //! collection, a page, an array of annotations or a single annotation, checks every annotation
 //! on its own, and turns each into an [`Incoming`] or a [`Rejection`] saying which item and field.
 
-use base64::Engine;
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -13,6 +11,7 @@ use super::anchor::{Anchorer, Selectors};
 use super::document::Document;
 use super::store::{Annotation, Millis, Store, MAX_ID_CHARS};
 use super::tags::{slug, Tag, TagKind};
+pub use super::time::{iso, parse_iso};
 
 /// The W3C Web Annotation JSON-LD context.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -34,24 +33,22 @@ pub fn document_iri(document_id: &str) -> String {
     let bytes: Vec<u8> = (0..document_id.len() / 2)
         .filter_map(|i| u8::from_str_radix(document_id.get(2 * i..2 * i + 2)?, 16).ok())
         .collect();
-    format!(
-        "ni:///sha-256;{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
+    format!("ni:///sha-256;{}", base64url(&bytes))
 }
 
-/// Milliseconds since the epoch as ISO 8601 UTC with milliseconds ("2014-09-08T10:00:00.000Z").
-pub fn iso(ms: Millis) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// Parses an ISO 8601 / RFC 3339 time (with offset) to milliseconds since the epoch.
-pub fn parse_iso(s: &str) -> Option<Millis> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .ok()
-        .map(|t| t.timestamp_millis())
+/// base64url without padding (RFC 4648 §5), as `ni:` IRIs write digests.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        // Up to 24 bits, first byte highest; n bytes make n + 1 six-bit digits.
+        let bits =
+            (chunk.iter().enumerate()).fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(bits >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
 }
 
 /// A name-based UUID string for stable collection and page ids.
@@ -766,5 +763,37 @@ pub fn file_tag_to_tag(t: &FileTag, id: String, fallback_color: &str) -> Tag {
             badge
         },
         kind: TagKind::Theme,
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use proptest::prelude::*;
+
+    #[test]
+    fn base64url_of_the_rfc_4648_vectors() {
+        // RFC 4648 §10, and two bytes whose digits differ from standard base64 ("+/8=").
+        for (bytes, want) in [
+            (&b""[..], ""),
+            (b"f", "Zg"),
+            (b"fo", "Zm8"),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg"),
+            (b"fooba", "Zm9vYmE"),
+            (b"foobar", "Zm9vYmFy"),
+            (&[0xfb, 0xff], "-_8"),
+        ] {
+            assert_eq!(base64url(bytes), want);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn base64url_matches_the_base64_crate(bytes in proptest::collection::vec(any::<u8>(), 0..70)) {
+            let want = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
+            prop_assert_eq!(base64url(&bytes), want);
+        }
     }
 }

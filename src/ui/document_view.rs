@@ -1,6 +1,7 @@
-//! The document as an `<article>`: blocks of text runs, highlights as `<mark>`, and selection input.
+//! The document as an `<article>`: one element per block (painted by `web::paint`), and selection input.
 
 use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -9,15 +10,13 @@ use yew::prelude::*;
 
 use super::state::{AppContext, Msg, Pending, Place};
 use super::ByPtr;
-use crate::core::document::{BlockKind, Document, Inline, Styled};
-use crate::core::layout::{changed_spans, Cover, Index, Layout, Run};
-use crate::core::store::{Annotation, Store};
-use crate::core::tags::{parse_hex_color, shade, Tag, TagKind};
-use crate::web::paint::IdTable;
-use crate::web::selection;
-
-/// Colour of a highlight that has no tag yet.
-const UNTAGGED_COLOR: &str = "#ffec99";
+use crate::core::document::{BlockKind, Document};
+use crate::core::layout::{changed_spans, changes, Index, Layout, Run};
+use crate::core::pieces::{paints_highlights, pieces, plain_pieces};
+use crate::core::store::Store;
+use crate::core::tags::Tag;
+use crate::web::near::NearBlocks;
+use crate::web::{paint, selection};
 
 /// What the user did in the article.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,13 +46,21 @@ pub struct ArticleViewProps {
     pub doc: Rc<Document>,
     /// Its highlight layout (runs per block).
     pub layout: Rc<Layout>,
-    /// Id handles for the layout's annotations (the glue writes `data-annotation-ids`).
-    pub ids: Rc<IdTable>,
     /// All tags (for colours and underline styles).
     pub tags: Rc<Vec<Tag>>,
     /// The span of the selected annotation, outlined.
     #[prop_or_default]
     pub selected: Option<(usize, usize)>,
+    /// How many annotations are placed on the page (above `PAINT_ALL_UP_TO`, only blocks near
+    /// the viewport paint their highlights).
+    #[prop_or_default]
+    pub placed: usize,
+    /// The blocks near the viewport (their first code points), as last reported by `onnear`.
+    #[prop_or_default]
+    pub near: Rc<BTreeSet<usize>>,
+    /// Called with blocks (first code points) that came near the viewport (true) or left it.
+    #[prop_or_default]
+    pub onnear: Callback<Vec<(usize, bool)>>,
     /// Called when the user selects text or clicks a point.
     #[prop_or_default]
     pub onselect: Callback<ArticleEvent>,
@@ -65,133 +72,10 @@ impl PartialEq for ArticleViewProps {
             && Rc::ptr_eq(&self.layout, &other.layout)
             && Rc::ptr_eq(&self.tags, &other.tags)
             && self.selected == other.selected
+            && self.placed == other.placed
+            && Rc::ptr_eq(&self.near, &other.near)
             && self.onselect == other.onselect
-    }
-}
-
-/// Colour, underline class and overlap classes of a highlight, from its innermost annotation.
-fn mark_look(a: &Annotation, depth: usize, tags: &[Tag]) -> (String, &'static str) {
-    let tag = |id: &String| tags.iter().find(|t| &t.id == id);
-    let color = a
-        .tags
-        .first()
-        .and_then(tag)
-        .map(|t| t.color.as_str())
-        .filter(|c| parse_hex_color(c).is_some())
-        .unwrap_or(UNTAGGED_COLOR);
-    let pillar = a
-        .tags
-        .iter()
-        .filter_map(tag)
-        .find(|t| t.kind == TagKind::Pillar);
-    let underline = match pillar.map(|t| t.id.as_str()) {
-        Some("pillar-1") => "u-p1",
-        Some("pillar-2") => "u-p2",
-        Some("pillar-3") => "u-p3",
-        _ if a.tags.is_empty() => "u-none",
-        _ => "u-theme",
-    };
-    (format!("--hl:{}", shade(color, depth)), underline)
-}
-
-/// The class list for a combination of inline styles (bit 0 em, 1 strong, 2 code).
-const INLINE_CLASSES: [&str; 8] = [
-    "",
-    "i-em",
-    "i-strong",
-    "i-em i-strong",
-    "i-code",
-    "i-em i-code",
-    "i-strong i-code",
-    "i-em i-strong i-code",
-];
-
-fn inline_bits(styles: &[Styled], at: usize) -> usize {
-    styles
-        .iter()
-        .filter(|s| s.start <= at && at < s.end)
-        .fold(0, |bits, s| {
-            bits | match s.style {
-                Inline::Emphasis => 1,
-                Inline::Strong => 2,
-                Inline::Code => 4,
-            }
-        })
-}
-
-/// A cover compared by identity, as an effect dependency.
-#[derive(Clone)]
-struct CoverKey(Rc<Cover>);
-
-impl PartialEq for CoverKey {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-#[derive(Properties, Clone)]
-struct RunViewProps {
-    start: usize,
-    text: AttrValue,
-    cover: Option<Rc<Cover>>,
-    tags: Rc<Vec<Tag>>,
-    selected: bool,
-    inline: &'static str,
-    /// Id handles of the current layout (not compared: only used when the cover changes).
-    ids: Rc<IdTable>,
-}
-
-impl PartialEq for RunViewProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.start == other.start
-            && self.selected == other.selected
-            && self.inline == other.inline
-            && Rc::ptr_eq(&self.tags, &other.tags)
-            && match (&self.cover, &other.cover) {
-                (None, None) => true,
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                _ => false,
-            }
-            && self.text == other.text
-    }
-}
-
-/// One run: plain text in a `<span>`, highlighted text in a `<mark>`. Re-renders only when its
-/// own cover (by pointer), text or selection changes.
-#[function_component(RunView)]
-fn run_view(p: &RunViewProps) -> Html {
-    let mark = use_node_ref();
-    {
-        // The ids are written by the glue (from its table), after the element exists.
-        let mark = mark.clone();
-        let table = p.ids.clone();
-        use_effect_with(p.cover.clone().map(CoverKey), move |cover| {
-            if let (Some(c), Some(el)) = (cover, mark.cast::<web_sys::Element>()) {
-                table.set_ids(&el, &c.0.members);
-            }
-        });
-    }
-    let inline = (!p.inline.is_empty()).then_some(p.inline);
-    match &p.cover {
-        None => {
-            html! { <span data-s={p.start.to_string()} class={inline}>{ p.text.clone() }</span> }
-        }
-        Some(c) => {
-            let (style, underline) = mark_look(&c.inner, c.depth, &p.tags);
-            let class = classes!(
-                "hl",
-                underline,
-                (c.depth > 1).then_some("overlap"),
-                (c.depth > 2).then_some("overlap3"),
-                p.selected.then_some("selected"),
-                inline
-            );
-            html! {
-                <mark ref={mark} data-s={p.start.to_string()} {class} {style}>
-                    { p.text.clone() }
-                </mark>
-            }
-        }
+            && self.onnear == other.onnear
     }
 }
 
@@ -199,83 +83,78 @@ fn run_view(p: &RunViewProps) -> Html {
 struct BlockViewProps {
     doc: Rc<Document>,
     index: usize,
-    runs: Rc<[Run]>,
+    /// The block's runs, when laid out.
+    runs: Option<Rc<[Run]>>,
     tags: Rc<Vec<Tag>>,
     /// The selected annotation's span, only when it touches this block.
     selected: Option<(usize, usize)>,
-    /// Id handles of the current layout (not compared).
-    ids: Rc<IdTable>,
+    /// Paint the highlights (else the text plain, see `paints_highlights`).
+    highlights: bool,
+}
+
+/// Runs compared by pointer (a block not laid out has none).
+fn same_runs(a: &Option<Rc<[Run]>>, b: &Option<Rc<[Run]>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 impl PartialEq for BlockViewProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.doc, &other.doc)
             && self.index == other.index
-            && Rc::ptr_eq(&self.runs, &other.runs)
+            && same_runs(&self.runs, &other.runs)
             && Rc::ptr_eq(&self.tags, &other.tags)
             && self.selected == other.selected
+            && self.highlights == other.highlights
     }
 }
 
-/// One block; re-renders only when its own runs, the tags or its part of the selection change.
+/// One block: an empty element in the virtual DOM whose children the painter writes, again
+/// only when its own runs, the tags or its part of the selection change.
 #[function_component(BlockView)]
 fn block_view(props: &BlockViewProps) -> Html {
-    let block = &props.doc.blocks[props.index];
-    // Byte offset of each code point of the block (and of its end), for slicing runs.
-    let bytes: Vec<usize> = block
-        .text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([block.text.len()])
-        .collect();
-    let mut cuts: Vec<usize> = block.styles.iter().flat_map(|s| [s.start, s.end]).collect();
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut children: Vec<Html> = Vec::with_capacity(props.runs.len() + cuts.len());
-    for r in props.runs.iter() {
-        let selected = props
-            .selected
-            .is_some_and(|(s, e)| r.cover.is_some() && s <= r.start && r.end <= e);
-        let mut from = r.start;
-        for &to in cuts
-            .iter()
-            .filter(|&&c| c > r.start && c < r.end)
-            .chain([&r.end])
-        {
-            let text = &block.text[bytes[from - block.start]..bytes[to - block.start]];
-            children.push(html! {
-                <RunView key={from} start={from} text={AttrValue::from(text.to_string())}
-                    cover={r.cover.clone()} tags={props.tags.clone()} {selected}
-                    inline={INLINE_CLASSES[inline_bits(&block.styles, from)]} ids={props.ids.clone()} />
-            });
-            from = to;
-        }
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.clone(), move |p| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                let block = &p.doc.blocks[p.index];
+                let pieces = match &p.runs {
+                    Some(runs) if p.highlights => pieces(block, runs, &p.tags, p.selected),
+                    _ => plain_pieces(block),
+                };
+                paint::paint_block(&el, &block.text, &pieces);
+            }
+        });
     }
+    let block = &props.doc.blocks[props.index];
     let start = block.start.to_string();
-    let runs: Html = children.into_iter().collect();
     match block.kind {
-        BlockKind::Title => html! { <h1 dir="auto" data-block={start}>{ runs }</h1> },
+        BlockKind::Title => html! { <h1 ref={node} dir="auto" data-block={start}></h1> },
         BlockKind::Subtitle => {
-            html! { <h2 dir="auto" class="subtitle" data-block={start}>{ runs }</h2> }
+            html! { <h2 ref={node} dir="auto" class="subtitle" data-block={start}></h2> }
         }
         BlockKind::Heading { level } => {
-            html! { <@{format!("h{}", level.clamp(2, 6))} dir="auto" data-block={start}>{ runs }</@> }
+            html! { <@{format!("h{}", level.clamp(2, 6))} ref={node} dir="auto" data-block={start}></@> }
         }
         BlockKind::Numbered { .. } => {
-            html! { <p dir="auto" class="numbered" data-block={start}>{ runs }</p> }
+            html! { <p ref={node} dir="auto" class="numbered" data-block={start}></p> }
         }
-        BlockKind::Paragraph => html! { <p dir="auto" data-block={start}>{ runs }</p> },
+        BlockKind::Paragraph => html! { <p ref={node} dir="auto" data-block={start}></p> },
         BlockKind::Dateline => {
-            html! { <p dir="auto" class="dateline" data-block={start}>{ runs }</p> }
+            html! { <p ref={node} dir="auto" class="dateline" data-block={start}></p> }
         }
         // List items: the list around them (see `ArticleView`) shows the bullet or number.
         BlockKind::Bullet | BlockKind::Ordered { .. } => {
-            html! { <li dir="auto" data-block={start}>{ runs }</li> }
+            html! { <li ref={node} dir="auto" data-block={start}></li> }
         }
         BlockKind::Quote => {
-            html! { <blockquote dir="auto" data-block={start}>{ runs }</blockquote> }
+            html! { <blockquote ref={node} dir="auto" data-block={start}></blockquote> }
         }
-        BlockKind::Code => html! { <pre dir="auto" data-block={start}>{ runs }</pre> },
+        BlockKind::Code => html! { <pre ref={node} dir="auto" data-block={start}></pre> },
     }
 }
 
@@ -289,7 +168,9 @@ fn page_place(left: f64, bottom: f64) -> Place {
         .and_then(|v| v.as_f64())
         .unwrap_or(1024.0);
     Place {
-        left: (left + sx).clamp(sx + 8.0, (sx + width - 340.0).max(sx + 8.0)),
+        // min/max, not f64::clamp: clamp's assertion message keeps float printing in the wasm
+        // (~9 KB gzip).
+        left: (left + sx).min(sx + width - 340.0).max(sx + 8.0),
         top: bottom + sy + 8.0,
     }
 }
@@ -300,6 +181,17 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
     let article = use_node_ref();
     let caret = use_state(|| None::<(f64, f64, f64)>);
     let touch = use_mut_ref(|| Cell::new(false));
+    {
+        let article = article.clone();
+        let onnear = props.onnear.clone();
+        use_effect_with(ByPtr(props.doc.clone()), move |_| {
+            let watcher = NearBlocks::new(move |changed| onnear.emit(changed));
+            if let (Some(w), Some(el)) = (&watcher, article.cast::<web_sys::Element>()) {
+                w.observe_blocks(&el);
+            }
+            move || drop(watcher)
+        });
+    }
 
     let report = {
         let article = article.clone();
@@ -470,15 +362,10 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
             }
         }
         let selected = props.selected.filter(|&(s, e)| s < b.end && e > b.start);
-        let runs = props
-            .layout
-            .blocks
-            .get(i)
-            .cloned()
-            .unwrap_or_else(|| Rc::from(Vec::new()));
+        let runs = props.layout.blocks.get(i).cloned().flatten();
+        let highlights = paints_highlights(props.placed, props.near.contains(&b.start));
         let view = html! {
-            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected}
-                ids={props.ids.clone()} />
+            <BlockView key={i} doc={Rc::clone(doc)} index={i} {runs} tags={props.tags.clone()} {selected} {highlights} />
         };
         match (item, list.as_mut()) {
             (Some(_), Some((_, _, items))) => items.push(view),
@@ -499,6 +386,30 @@ pub fn article_view(props: &ArticleViewProps) -> Html {
     }
 }
 
+/// The blocks near the viewport, by first code point.
+#[derive(Default, PartialEq)]
+struct Near(Rc<BTreeSet<usize>>);
+
+impl Reducible for Near {
+    type Action = Vec<(usize, bool)>;
+
+    fn reduce(self: Rc<Self>, changed: Self::Action) -> Rc<Self> {
+        let mut set = (*self.0).clone();
+        for (start, is_near) in changed {
+            if is_near {
+                set.insert(start);
+            } else {
+                set.remove(&start);
+            }
+        }
+        if set == *self.0 {
+            self
+        } else {
+            Rc::new(Near(Rc::new(set)))
+        }
+    }
+}
+
 /// The article wired to the app state.
 #[function_component(DocumentView)]
 pub fn document_view() -> Html {
@@ -506,30 +417,37 @@ pub fn document_view() -> Html {
     // The layout follows the store incrementally: only spans of annotations whose shared
     // pointer changed are laid out again.
     let cache = use_mut_ref(|| None::<(Rc<Document>, Rc<Store>, Rc<Index>, Rc<Layout>)>);
-    let ((index_layout, layout), ids) = {
+    let near = use_reducer(Near::default);
+    let (index_layout, layout) = {
         let mut cache = cache.borrow_mut();
         let fresh = match cache.as_ref() {
             Some((d, st, _, _)) if Rc::ptr_eq(d, &state.doc) && Rc::ptr_eq(st, &state.store) => {
                 None
             }
-            Some((d, st, _, old)) if Rc::ptr_eq(d, &state.doc) => {
-                let index = Rc::new(Index::new(state.store.shared()));
-                let changed = changed_spans(st.shared_by_id(), state.store.shared_by_id());
-                let layout = Rc::new(old.update(&state.doc, &index, changed));
+            Some((d, st, index, old)) if Rc::ptr_eq(d, &state.doc) => {
+                let changes = changes(st.shared_by_id(), state.store.shared_by_id());
+                let index = Rc::new(index.update(&changes, state.store.shared()));
+                let layout = Rc::new(old.update(&state.doc, &index, changed_spans(&changes)));
                 Some((index, layout))
             }
             _ => {
                 let index = Rc::new(Index::new(state.store.shared()));
-                let layout = Rc::new(Layout::full(&state.doc, &index));
-                Some((index, layout))
+                Some((index, Rc::new(Layout::default())))
             }
         };
         if let Some((index, layout)) = fresh {
             *cache = Some((state.doc.clone(), state.store.clone(), index, layout));
         }
-        let (_, _, index, layout) = cache.as_ref().expect("just filled");
-        let ids = use_memo(ByPtr(index.clone()), |index| IdTable::new(index.0.items()));
-        ((index.clone(), layout.clone()), ids)
+        let (_, _, index, layout) = cache.as_mut().expect("just filled");
+        // Lay out the blocks that paint their highlights and are not laid out yet: all of them
+        // up to PAINT_ALL_UP_TO annotations, above only those near the viewport.
+        let placed = index.items().len();
+        let blocks = &state.doc.blocks;
+        let wanted = |i: usize| paints_highlights(placed, near.0.contains(&blocks[i].start));
+        if let Some(filled) = layout.fill(&state.doc, index, wanted) {
+            *layout = Rc::new(filled);
+        }
+        (index.clone(), layout.clone())
     };
     // Keyed on the user's themes, not the store: every highlight re-renders when tags change.
     let tags = {
@@ -542,6 +460,11 @@ pub fn document_view() -> Html {
         .and_then(|id| state.store.get(id))
         .filter(|a| !a.orphan)
         .map(|a| (a.start, a.end));
+    let placed = index_layout.items().len();
+    let onnear = {
+        let near = near.dispatcher();
+        Callback::from(move |changed| near.dispatch(changed))
+    };
     let onselect = {
         let state = state.clone();
         Callback::from(move |e: ArticleEvent| match e {
@@ -574,6 +497,6 @@ pub fn document_view() -> Html {
         }
     });
     html! {
-        <ArticleView doc={Rc::clone(&state.doc)} {layout} {ids} {tags} {selected} {onselect} />
+        <ArticleView doc={Rc::clone(&state.doc)} {layout} {tags} {placed} near={near.0.clone()} {onnear} {selected} {onselect} />
     }
 }

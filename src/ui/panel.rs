@@ -156,7 +156,8 @@ pub(super) fn annotation_item(props: &ItemProps) -> Html {
     let kept_style = props.kept_top.map(|top| format!("top:{top}px"));
     html! {
         <li class={classes!("item", props.selected.then_some("current"), props.kept_top.is_some().then_some("kept"))}
-            data-annotation-id={a.id.clone()} data-start={a.start.to_string()} data-end={a.end.to_string()}
+            data-annotation-id={a.id.clone()} data-start={(!a.orphan).then(|| a.start.to_string())}
+            data-end={(!a.orphan).then(|| a.end.to_string())}
             aria-posinset={props.position.map(|(i, _)| i.to_string())}
             aria-setsize={props.position.map(|(_, n)| n.to_string())}
             style={kept_style}

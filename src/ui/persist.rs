@@ -11,11 +11,13 @@ use yew::prelude::*;
 use super::state::{AppContext, AppState};
 use crate::core::app;
 use crate::core::library::{settings_key, Settings};
+use crate::web::frame;
 use crate::web::storage::{self, Local};
 
-/// The state at start-up, read from localStorage by the core.
+/// The state at start-up, read from localStorage by the core; the open document's annotations
+/// follow once the document is painted (see `use_persistence`).
 pub fn startup() -> AppState {
-    app::startup(&mut Local)
+    app::open(&mut Local)
 }
 
 /// How long after the last change a save waits, so that a burst of changes (typing, and the
@@ -87,13 +89,15 @@ pub fn use_persistence(state: AppContext) {
         });
     }
     {
-        // A document just opened: read its stored annotations.
+        // A document just opened: read its stored annotations, after its text is painted.
         let latest = latest.clone();
         let d = state.dispatcher();
         use_effect_with(state.doc.id.clone(), move |_| {
-            if let Some(msg) = app::load(&latest.borrow(), &mut Local) {
-                d.dispatch(msg);
-            }
+            frame::after_next_paint(move || {
+                if let Some(msg) = app::load(&latest.borrow(), &mut Local) {
+                    d.dispatch(msg);
+                }
+            });
         });
     }
     {

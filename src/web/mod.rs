@@ -3,7 +3,9 @@
 pub mod clock;
 pub mod files;
 pub mod focus;
+pub mod frame;
 pub mod list;
+pub mod near;
 pub mod offline;
 pub mod paint;
 pub mod reveal;

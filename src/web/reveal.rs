@@ -18,9 +18,11 @@ fn element(list: &NodeList, i: usize) -> Option<Element> {
     list.item(u32::try_from(i).ok()?)?.dyn_into().ok()
 }
 
-/// A numeric attribute (0 when missing or not a number: such an element sorts first).
-fn number(el: Option<Element>, name: &str) -> usize {
-    el.and_then(|e| e.get_attribute(name))
+/// A numeric attribute of the `i`th element of `list` (0 when missing or not a number: such an
+/// element sorts first).
+fn number(list: &NodeList, i: usize, name: &str) -> usize {
+    element(list, i)
+        .and_then(|e| e.get_attribute(name))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
 }
@@ -36,18 +38,18 @@ pub fn reveal(offset: usize) -> Option<Revealed> {
         .ok()?;
     let at = last_at_or_before(
         blocks.length() as usize,
-        |i| number(element(&blocks, i), "data-block"),
+        |i| number(&blocks, i, "data-block"),
         offset,
     )?;
     let block = element(&blocks, at)?;
     let marks = block.query_selector_all("mark[data-s]").ok()?;
     let mark = last_at_or_before(
         marks.length() as usize,
-        |i| number(element(&marks, i), "data-s"),
+        |i| number(&marks, i, "data-s"),
         offset,
     )
-    .and_then(|i| element(&marks, i))
-    .filter(|m| offset < run_end(m));
+    .filter(|&i| offset < number(&marks, i, "data-e"))
+    .and_then(|i| element(&marks, i));
     let opts = web_sys::ScrollIntoViewOptions::new();
     opts.set_block(web_sys::ScrollLogicalPosition::Center);
     let target = mark.as_ref().unwrap_or(&block);
@@ -56,15 +58,4 @@ pub fn reveal(offset: usize) -> Option<Revealed> {
         Some(m) => Revealed::Mark(m),
         None => Revealed::Block(block),
     })
-}
-
-/// One past a run's last code point: its `data-e`, or, where runs carry only their start, the
-/// start plus the code points of its text.
-fn run_end(run: &Element) -> usize {
-    run.get_attribute("data-e")
-        .and_then(|e| e.parse().ok())
-        .unwrap_or_else(|| {
-            number(Some(run.clone()), "data-s")
-                + run.text_content().map_or(0, |t| t.chars().count())
-        })
 }

@@ -1,9 +1,10 @@
 //! DOM selection ⇄ code-point offsets in the canonical text, and keyboard caret movement.
 //!
-//! The article renders every run of text inside an element carrying `data-s` (the run's first
-//! code point), so a boundary in a text node maps with one UTF-16 → code-point count over that
-//! node alone. Boundaries on elements (a triple-click, a selection ending between blocks) fall
-//! back to measuring the text from the article's start with a DOM Range.
+//! Every block carries `data-block` (its first code point) and every highlighted or styled run
+//! `data-s`/`data-e`, so a boundary in a text node maps by counting over that node and, for plain
+//! text, back to the nearest run or the block's start. Boundaries on elements (a triple-click, a
+//! selection ending between blocks) fall back to measuring the text from the article's start
+//! with a DOM Range.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node, Range, Selection};
@@ -32,23 +33,38 @@ fn text_len_code_points(s: &str) -> usize {
     s.chars().count()
 }
 
+/// The code-point offset where the text node `node` starts, from the run around it (`data-s`) or,
+/// for plain text directly in a block, from the nearest run before it (`data-e`) or the block's
+/// start (`data-block`) plus the text between.
+fn text_node_start(node: &Node) -> Option<usize> {
+    let attr = |el: &Element, name: &str| el.get_attribute(name)?.parse::<usize>().ok();
+    let parent = node.parent_element()?;
+    if let Some(start) = attr(&parent, "data-s") {
+        return Some(start);
+    }
+    let block = attr(&parent, "data-block")?;
+    let mut between = 0;
+    let mut sibling = node.previous_sibling();
+    while let Some(n) = sibling {
+        if let Some(end) = n.dyn_ref::<Element>().and_then(|el| attr(el, "data-e")) {
+            return Some(end + between);
+        }
+        between += text_len_code_points(&n.text_content().unwrap_or_default());
+        sibling = n.previous_sibling();
+    }
+    Some(block + between)
+}
+
 /// The code-point offset in the article's text of the DOM boundary (`node`, `offset`), where
 /// `offset` is in UTF-16 units for a text node and in children for an element. Boundaries
 /// before the article clamp to 0 and after it to its length.
 pub fn boundary_offset(article: &Element, node: &Node, offset: u32) -> Option<usize> {
-    if node.node_type() == Node::TEXT_NODE {
-        if let Some(run) = node.parent_element() {
-            if let Some(start) = run
-                .get_attribute("data-s")
-                .and_then(|s| s.parse::<usize>().ok())
-            {
-                if article.contains(Some(node)) {
-                    let text = node.text_content().unwrap_or_default();
-                    let utf16: Vec<u16> = text.encode_utf16().take(offset as usize).collect();
-                    let prefix = String::from_utf16_lossy(&utf16);
-                    return Some(start + utf16_to_code_points(&prefix, utf16.len()));
-                }
-            }
+    if node.node_type() == Node::TEXT_NODE && article.contains(Some(node)) {
+        if let Some(start) = text_node_start(node) {
+            let text = node.text_content().unwrap_or_default();
+            let utf16: Vec<u16> = text.encode_utf16().take(offset as usize).collect();
+            let prefix = String::from_utf16_lossy(&utf16);
+            return Some(start + utf16_to_code_points(&prefix, utf16.len()));
         }
     }
     let article_node: &Node = article.as_ref();
@@ -112,36 +128,49 @@ pub fn is_inside(article: &Element) -> bool {
         .is_some_and(|n| article.contains(Some(&n)))
 }
 
-/// Puts a collapsed caret at the start of the article's first run of text.
+/// The block element holding code point `offset`: the last `[data-block]` starting at or before it.
+fn block_at(article: &Element, offset: usize) -> Option<Element> {
+    let blocks = article.query_selector_all("[data-block]").ok()?;
+    let mut best = None;
+    for i in 0..blocks.length() {
+        let el: Element = blocks.item(i)?.dyn_into().ok()?;
+        match el.get_attribute("data-block")?.parse::<usize>() {
+            Ok(s) if s <= offset => best = Some(el),
+            _ => break,
+        }
+    }
+    best
+}
+
+/// Puts a collapsed caret at the start of the article's first text.
 pub fn place_caret_at_start(article: &Element) {
-    let first = article
-        .query_selector("[data-s]")
-        .ok()
-        .flatten()
-        .and_then(|run| run.first_child());
-    if let (Some(sel), Some(node)) = (current(), first) {
-        let _ = sel.collapse_with_offset(Some(&node), 0);
+    if let (Some(sel), Some(boundary)) = (current(), dom_boundary(article, 0)) {
+        let _ = sel.collapse_with_offset(Some(&boundary.0), boundary.1);
     }
 }
 
-/// The (text node, UTF-16 offset) of code point `offset`, found through the runs' `data-s`.
+/// The (text node, UTF-16 offset) of code point `offset`, found by walking the children of the
+/// block that holds it (text nodes, and runs with one text node each).
 pub fn dom_boundary(article: &Element, offset: usize) -> Option<(Node, u32)> {
-    let runs = article.query_selector_all("[data-s]").ok()?;
-    let mut best: Option<(Element, usize)> = None;
-    for i in 0..runs.length() {
-        let el: Element = runs.item(i)?.dyn_into().ok()?;
-        let s: usize = el.get_attribute("data-s")?.parse().ok()?;
-        if s <= offset {
-            best = Some((el, s));
-        } else {
-            break;
+    let block = block_at(article, offset)?;
+    let mut at: usize = block.get_attribute("data-block")?.parse().ok()?;
+    let children = block.child_nodes();
+    for i in 0..children.length() {
+        let child = children.item(i)?;
+        let text = child.text_content().unwrap_or_default();
+        let len = text_len_code_points(&text);
+        if offset < at + len || i + 1 == children.length() {
+            let node = if child.node_type() == Node::TEXT_NODE {
+                child
+            } else {
+                child.first_child()?
+            };
+            let units: usize = text.chars().take(offset - at).map(char::len_utf16).sum();
+            return Some((node, units as u32));
         }
+        at += len;
     }
-    let (el, s) = best?;
-    let text_node = el.first_child()?;
-    let text = text_node.text_content().unwrap_or_default();
-    let units: usize = text.chars().take(offset - s).map(char::len_utf16).sum();
-    Some((text_node, units as u32))
+    None
 }
 
 /// Moves or extends the selection like caret browsing: `extend` for Shift, `granularity` one of

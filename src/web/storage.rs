@@ -5,10 +5,25 @@
 //! some file:// setups), and its get/set parse JSON themselves; the app needs raw strings and a
 //! clear error, so this talks to `web_sys::Storage` directly.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 pub use crate::core::kv::StorageError;
 use crate::core::kv::{backup_key, KeyValue, Raw};
+
+#[wasm_bindgen(inline_js = r#"
+export function r2p_well_formed(s) {
+  return typeof s.isWellFormed === "function"
+    ? s.isWellFormed()
+    : !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}
+"#)]
+extern "C" {
+    /// Whether a string holds no lone surrogate, checked in the engine: js-sys'
+    /// `is_valid_utf16` calls back into JavaScript once per code unit (millions for a large
+    /// stored value).
+    fn r2p_well_formed(s: &js_sys::JsString) -> bool;
+}
 
 fn storage() -> Result<web_sys::Storage, StorageError> {
     web_sys::window()
@@ -64,7 +79,7 @@ pub struct Local;
 impl KeyValue for Local {
     fn get(&self, key: &str) -> Result<Option<Raw>, StorageError> {
         Ok(get_js(&storage()?, key)?.map(|v| {
-            if v.is_valid_utf16() {
+            if r2p_well_formed(&v) {
                 Raw::Text(String::from(v))
             } else {
                 Raw::NotUtf16

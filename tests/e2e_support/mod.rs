@@ -560,6 +560,13 @@ pub struct App {
     downloads: PathBuf,
 }
 
+/// JavaScript defining `covers(mark)`: the ids of the annotations in the list "Annotations" whose
+/// span (`data-start`/`data-end`) holds the mark's run (`data-s`/`data-e`).
+const MARK_COVERS: &str = "const listed = [...document.querySelectorAll('[aria-label=\"Annotations\"] [data-annotation-id][data-start]')]\
+     .map(li => [li.getAttribute('data-annotation-id'), +li.getAttribute('data-start'), +li.getAttribute('data-end')]);\
+     const covers = m => { const s = +m.getAttribute('data-s'), e = +m.getAttribute('data-e');\
+     return listed.filter(([, a, b]) => a <= s && e <= b).map(([id]) => id); };";
+
 /// Installed before helper scripts: maps code-point offsets of the article's text to DOM points.
 const JS_LOCATE: &str = r#"
 const article = document.querySelector('article[aria-label="Document"]');
@@ -624,12 +631,14 @@ impl App {
         .to_string()
     }
 
-    /// The text of all `<mark>`s whose `data-annotation-ids` lists `id`, in document order.
+    /// The text of all `<mark>`s inside the span of annotation `id` (as the list's item gives it
+    /// by `data-start`/`data-end`), in document order.
     pub async fn marked_text(&self, id: &str) -> String {
         self.js(
-            "return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
-             .filter(m => (m.getAttribute('data-annotation-ids') || '').split(/\\s+/).includes(arguments[0]))\
-             .map(m => m.textContent).join('');",
+            &format!(
+                "{MARK_COVERS} return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
+                 .filter(m => covers(m).includes(arguments[0])).map(m => m.textContent).join('');"
+            ),
             vec![serde_json::json!(id)],
         )
         .await
@@ -863,12 +872,14 @@ impl App {
             .collect()
     }
 
-    /// The `data-annotation-ids` lists of every `<mark>` in the article.
+    /// For every `<mark>` in the article, the ids of the listed annotations covering it.
     pub async fn marks(&self) -> Vec<Vec<String>> {
         let v = self
             .js(
-                "return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
-                 .map(m => m.getAttribute('data-annotation-ids') || '');",
+                &format!(
+                    "{MARK_COVERS} return [...document.querySelectorAll('article[aria-label=\"Document\"] mark')]\
+                     .map(m => covers(m).join(' '));"
+                ),
                 vec![],
             )
             .await;
@@ -885,22 +896,19 @@ impl App {
             .collect()
     }
 
-    /// Waits until some `<mark>` lists every id in `ids` in its `data-annotation-ids`.
+    /// Waits until some `<mark>` is covered by every annotation in `ids`.
     pub async fn wait_mark_with(&self, ids: &[&str]) {
-        self.wait_for(
-            &format!("a <mark> whose data-annotation-ids has {ids:?}"),
-            || async {
-                let marks = self.marks().await;
-                if marks
-                    .iter()
-                    .any(|m| ids.iter().all(|id| m.iter().any(|x| x == id)))
-                {
-                    Ok(())
-                } else {
-                    Err(format!("marks: {marks:?}"))
-                }
-            },
-        )
+        self.wait_for(&format!("a <mark> covered by {ids:?}"), || async {
+            let marks = self.marks().await;
+            if marks
+                .iter()
+                .any(|m| ids.iter().all(|id| m.iter().any(|x| x == id)))
+            {
+                Ok(())
+            } else {
+                Err(format!("marks: {marks:?}"))
+            }
+        })
         .await
     }
 
