@@ -61,7 +61,10 @@
   // still being filled in by a later task), the wait goes on for further changes.
   // Resolves { tChange, tPaint, value, verified, rejected } or { timeout: true, lastVerify }.
   // `markName`: a performance mark placed at the paint time (the --profile window's end).
-  B.until = (check, timeoutMs = 60000, verify = null, markName = null) =>
+  // `first`: resolve with the first paint after the check first held, even if the DOM changed
+  // again before it (for "the document shown": later changes, such as highlights added in the
+  // next task, do not unshow the text that frame painted).
+  B.until = (check, timeoutMs = 60000, verify = null, markName = null, first = false) =>
     new Promise((resolve) => {
       let done = false;
       let timer;
@@ -85,7 +88,7 @@
       const attempt = (value, tChange) => {
         const mine = seq;
         B.nextPaint().then((tPaint) => {
-          if (done || mine !== seq) return; // the DOM changed again before this paint
+          if (done || (mine !== seq && !first)) return; // the DOM changed again before this paint
           if (verify) {
             const v0 = now();
             lastVerify = verify();
@@ -703,10 +706,16 @@
     const tout = cfg.timeoutMs || 60000;
     B.boot = {
       // The document's whole text is in the article (first render).
-      doc: B.until(() => {
-        const a = article();
-        return !!a && a.textContent.length === cfg.textLength;
-      }, tout),
+      doc: B.until(
+        () => {
+          const a = article();
+          return !!a && a.textContent.length === cfg.textLength;
+        },
+        tout,
+        null,
+        null,
+        true,
+      ),
       // Every highlight painted: highlights in the article, and the painted article verified
       // against cfg.expected ([[id, start, end], …]) — else the wait goes on.
       open: cfg.expectN

@@ -80,8 +80,12 @@ export function wasmNameMap(root, distWasm) {
   if (!fs.existsSync(bindgen)) return { names: new Map(), note: `no ${bindgen}: wasm functions are shown by index` };
   const out = path.join(os.tmpdir(), `r2p-bench-named-${process.pid}.wasm`);
   try {
-    // Trunk runs `wasm-opt --output=… -Oz <file>` (index.html: data-wasm-opt="z"); -g keeps the names.
-    execFileSync('wasm-opt', [`--output=${out}`, '-Oz', '-g', bindgen], { stdio: 'pipe' });
+    // Trunk runs `wasm-opt --output=… -O<level> <params> <file>` as index.html says
+    // (data-wasm-opt, data-wasm-opt-params); -g keeps the names.
+    const html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+    const level = /data-wasm-opt="([^"]+)"/.exec(html)?.[1] ?? 'z';
+    const params = (/data-wasm-opt-params="([^"]*)"/.exec(html)?.[1] ?? '').split(/\s+/).filter(Boolean);
+    execFileSync('wasm-opt', [`--output=${out}`, `-O${level}`, ...params, '-g', bindgen], { stdio: 'pipe' });
     const named = fs.readFileSync(out);
     const dist = fs.readFileSync(distWasm);
     if (!codeSections(named).equals(codeSections(dist)))
