@@ -440,10 +440,12 @@ pub(super) fn annotation_list(p: &ListProps) -> Html {
     children.extend(range.clone().map(|i| item(i, None)));
     children.extend(kept.filter(|&k| k >= range.end).map(kept_item));
     let style = windowed.then(|| {
+        // Whole pixels, as the caret and picker: printing an f64 would keep float formatting in
+        // the wasm (~9 KB).
         format!(
             "padding-top:{}px;padding-bottom:{}px",
-            offsets.top(range.start),
-            offsets.total() - offsets.top(range.end)
+            offsets.top(range.start).round() as i64,
+            (offsets.total() - offsets.top(range.end)).round() as i64
         )
     });
     html! {

@@ -153,7 +153,9 @@ pub(super) fn annotation_item(props: &ItemProps) -> Html {
     let where_ = props
         .paragraph
         .map_or_else(String::new, |n| format!("¶{n} "));
-    let kept_style = props.kept_top.map(|top| format!("top:{top}px"));
+    let kept_style = props
+        .kept_top
+        .map(|top| format!("top:{}px", top.round() as i64));
     html! {
         <li class={classes!("item", props.selected.then_some("current"), props.kept_top.is_some().then_some("kept"))}
             data-annotation-id={a.id.clone()} data-start={(!a.orphan).then(|| a.start.to_string())}
