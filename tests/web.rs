@@ -157,6 +157,41 @@ async fn selection_across_paragraphs_and_highlights_maps_to_code_points() {
 }
 
 #[wasm_bindgen_test]
+async fn highlights_describe_their_tags_outside_the_article_text() {
+    let doc = Rc::new(Document::parse_plain(TEXT));
+    let p = code_point_of(&doc, "peace");
+    let article = mount(
+        doc.clone(),
+        vec![annotation("a", p, p + 20), annotation("b", p + 5, p + 40)],
+    )
+    .await;
+    let description = |selector: &str| {
+        let mark = article
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}"));
+        let id = mark
+            .get_attribute("aria-describedby")
+            .expect("aria-describedby");
+        let d = gloo::utils::document()
+            .get_element_by_id(&id)
+            .expect("the description");
+        assert!(!article.contains(Some(&d)), "described outside the article");
+        d.text_content().unwrap()
+    };
+    let (s, e) = (p + 5, p + 20);
+    assert_eq!(
+        description(&format!("mark[data-s='{s}'][data-e='{e}']")),
+        "Highlight: Pillar II; overlaps another highlight"
+    );
+    assert_eq!(
+        description(&format!("mark[data-s='{p}']")),
+        "Highlight: Pillar II"
+    );
+    assert_eq!(article.text_content().unwrap(), doc.text);
+}
+
+#[wasm_bindgen_test]
 async fn element_boundaries_and_dom_boundaries_round_trip() {
     let doc = Rc::new(Document::parse_plain(TEXT));
     let article = mount(doc.clone(), vec![annotation("a", 4, 9)]).await;

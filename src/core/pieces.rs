@@ -1,6 +1,8 @@
 //! What a block paints: its runs cut where inline styles change, each piece with code-point and
 //! UTF-16 offsets and the look of its highlight.
 
+use std::rc::Rc;
+
 use super::document::{Block, Inline};
 use super::layout::Run;
 use super::store::Annotation;
@@ -115,6 +117,33 @@ pub struct Piece<'a> {
     pub inline: u8,
     /// Inside the selected annotation's span (outlined).
     pub selected: bool,
+    /// The innermost covering annotation (its tags describe the highlight to screen readers).
+    pub inner: Option<Rc<Annotation>>,
+}
+
+/// What a screen reader hears of a highlight beside its text (`aria-describedby`): the innermost
+/// annotation's tags by label, and whether other highlights overlap it (`level` as in [`Look`]).
+pub fn description(a: &Annotation, level: u8, tags: &[Tag]) -> String {
+    let labels: Vec<&str> = a
+        .tags
+        .iter()
+        .map(|id| {
+            tags.iter()
+                .find(|t| &t.id == id)
+                .map_or(id.as_str(), |t| t.label.as_str())
+        })
+        .collect();
+    let what = if labels.is_empty() {
+        "no tag".to_string()
+    } else {
+        labels.join(", ")
+    };
+    let overlap = match level {
+        0 | 1 => "",
+        2 => "; overlaps another highlight",
+        _ => "; overlaps two or more other highlights",
+    };
+    format!("Highlight: {what}{overlap}")
 }
 
 /// The pieces of `block` for its `runs`: every code point of the block in exactly one piece, in
@@ -152,6 +181,7 @@ pub fn pieces<'a>(
     let mut out = Vec::with_capacity(runs.len() + cuts.len());
     for r in runs {
         let look = r.cover.as_ref().map(|c| look(&c.inner, c.depth, tags));
+        let inner = r.cover.as_ref().map(|c| Rc::clone(&c.inner));
         let selected = look.is_some() && selected.is_some_and(|(s, e)| s <= r.start && r.end <= e);
         let mut from = r.start;
         let first_cut = cuts.partition_point(|&c| c <= r.start);
@@ -168,6 +198,7 @@ pub fn pieces<'a>(
                 look,
                 inline: inline_at(from),
                 selected,
+                inner: inner.clone(),
             });
             from = to;
         }
@@ -296,6 +327,35 @@ mod tests {
             (8, 13),
             "🌍 counts two UTF-16 units"
         );
+    }
+
+    #[test]
+    fn descriptions_name_the_tags_and_the_overlap() {
+        let tags = Store::default().tags();
+        let a = ann("a", 0, 1, &["pillar-2", "theme-prevention"]);
+        assert_eq!(
+            description(&a, 1, &tags),
+            "Highlight: Pillar II, Prevention"
+        );
+        assert_eq!(
+            description(&a, 2, &tags),
+            "Highlight: Pillar II, Prevention; overlaps another highlight"
+        );
+        assert_eq!(
+            description(&ann("b", 0, 1, &[]), 3, &tags),
+            "Highlight: no tag; overlaps two or more other highlights"
+        );
+        // The pieces carry their innermost annotation; plain text none.
+        let doc = Document::parse_plain("one two");
+        let layout = Layout::full(&doc, &Index::new(&[ann("c", 4, 7, &["pillar-1"])]));
+        let p = pieces(
+            &doc.blocks[0],
+            layout.blocks[0].as_deref().unwrap(),
+            &tags,
+            None,
+        );
+        assert_eq!(p[0].inner, None);
+        assert_eq!(p[1].inner.as_ref().map(|a| a.id.as_str()), Some("c"));
     }
 
     #[test]

@@ -126,7 +126,7 @@ fn block_view(props: &BlockViewProps) -> Html {
                     Some(runs) if p.highlights => pieces(block, runs, &p.tags, p.selected),
                     _ => plain_pieces(block),
                 };
-                paint::paint_block(&el, &block.text, &pieces);
+                paint::paint_block(&el, &block.text, &pieces, &p.tags);
             }
         });
     }
