@@ -32,6 +32,11 @@ impl Index {
             .cloned()
             .collect();
         items.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+        Index::sorted(items)
+    }
+
+    /// The index of `items`, already in (start, end, id) order: adds the running maximum of ends.
+    fn sorted(items: Vec<Rc<Annotation>>) -> Index {
         let mut max = 0;
         let max_end = items
             .iter()
@@ -67,15 +72,7 @@ impl Index {
             let i = items.partition_point(|x| key(x) < key(new));
             items.insert(i, Rc::clone(new));
         }
-        let mut max = 0;
-        let max_end = items
-            .iter()
-            .map(|a| {
-                max = max.max(a.end);
-                max
-            })
-            .collect();
-        Index { items, max_end }
+        Index::sorted(items)
     }
 
     /// All indexed annotations in document order.
