@@ -404,20 +404,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn ann(id: usize, start: usize, end: usize) -> Rc<Annotation> {
-        Rc::new(Annotation {
-            id: format!("id{id:03}"),
-            start,
-            end,
-            quote: String::new(),
-            tags: vec![],
-            note: String::new(),
-            created: 0,
-            modified: 0,
-            creator: None,
-            history: vec![],
-            orphan: false,
-            conflict_of: None,
-        })
+        Rc::new(Annotation::bare(&format!("id{id:03}"), start, end, &[]))
     }
 
     fn flat(l: &Layout) -> Vec<(usize, usize, Option<String>)> {

@@ -216,20 +216,7 @@ mod tests {
     use std::rc::Rc;
 
     fn ann(id: &str, start: usize, end: usize, tags: &[&str]) -> Rc<Annotation> {
-        Rc::new(Annotation {
-            id: id.into(),
-            start,
-            end,
-            quote: String::new(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            note: String::new(),
-            created: 0,
-            modified: 0,
-            creator: None,
-            history: vec![],
-            orphan: false,
-            conflict_of: None,
-        })
+        Rc::new(Annotation::bare(id, start, end, tags))
     }
 
     #[test]

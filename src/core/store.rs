@@ -59,6 +59,26 @@ pub struct Annotation {
 pub const HISTORY_LIMIT: usize = 32;
 
 impl Annotation {
+    /// A placed annotation with no quote, note, times or history: the core's tests build their
+    /// layouts and pieces from these.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn bare(id: &str, start: usize, end: usize, tags: &[&str]) -> Annotation {
+        Annotation {
+            id: id.into(),
+            start,
+            end,
+            quote: String::new(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            note: String::new(),
+            created: 0,
+            modified: 0,
+            creator: None,
+            history: vec![],
+            orphan: false,
+            conflict_of: None,
+        }
+    }
+
     /// True when this version already contains `other` (same version, or `other` is an ancestor).
     pub fn descends_from(&self, other: &Annotation) -> bool {
         self.modified == other.modified && self.same_content(other)
