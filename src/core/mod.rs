@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod offsets;
 pub mod persist;
 pub mod pieces;
+pub mod placement;
 pub mod report;
 pub mod segments;
 pub mod store;

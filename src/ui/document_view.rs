@@ -158,21 +158,10 @@ fn block_view(props: &BlockViewProps) -> Html {
     }
 }
 
+/// Where a picker goes under a point of the view (see [`crate::core::placement::under`]).
 fn page_place(left: f64, bottom: f64) -> Place {
-    let w = gloo::utils::window();
-    let sx = w.scroll_x().unwrap_or(0.0);
-    let sy = w.scroll_y().unwrap_or(0.0);
-    let width = w
-        .inner_width()
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(1024.0);
-    Place {
-        // min/max, not f64::clamp: clamp's assertion message keeps float printing in the wasm
-        // (~9 KB gzip).
-        left: (left + sx).min(sx + width - 340.0).max(sx + 8.0),
-        top: bottom + sy + 8.0,
-    }
+    let (scroll_x, scroll_y, width) = crate::web::viewport::scroll_and_width();
+    crate::core::placement::under(left, bottom, scroll_x, scroll_y, width)
 }
 
 /// The article: renders the document and turns mouse, touch and keyboard selection into events.

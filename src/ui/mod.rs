@@ -133,8 +133,10 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
             <a class="skip" href="#document">{ "Skip to the document" }</a>
-            <Toolbar />
-            <Notices />
+            <div class="top">
+                <Toolbar />
+                <Notices />
+            </div>
             if state.report {
                 <report::ReportView />
             } else {

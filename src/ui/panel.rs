@@ -171,7 +171,7 @@ pub(super) fn annotation_item(props: &ItemProps) -> Html {
                 <p class="orphan-note">{ "Not found in this text" }</p>
             }
             <button type="button" class="go" onclick={ongo.clone()} disabled={a.orphan}
-                aria-label={format!("Go to {where_}“{}”", short_quote(&a.quote, 60))}>
+                aria-label={format!("Go to {where_}“{}”", short_quote(&a.quote, 160))}>
                 <span class="where">{ where_.clone() }</span>
                 <q>{ short_quote(&a.quote, 160) }</q>
             </button>
@@ -224,6 +224,17 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
     };
     let all = listing.items();
     let orphans_shown = use_state(|| ORPHAN_PAGE);
+    // On small screens (CSS) the panel is a bottom sheet showing its heading until opened; going
+    // to an annotation folds it so that the passage is in view.
+    let sheet = use_state(|| false);
+    {
+        let sheet = sheet.clone();
+        use_effect_with(state.selected.clone(), move |_| sheet.set(false));
+    }
+    let ontogglesheet = {
+        let sheet = sheet.clone();
+        Callback::from(move |_: MouseEvent| sheet.set(!*sheet))
+    };
     let filter_buttons: Html = tags
         .iter()
         .filter_map(|t| {
@@ -240,11 +251,12 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
                 })
             };
             Some(html! {
+                // The badge is drawn by CSS (see the picker's TagButton): the visible text is
+                // the label and the count, as the name says.
                 <button type="button" class="filter" aria-pressed={pressed.to_string()}
                     style={format!("--c:{}", safe_color(&t.color))} {onclick}
-                    aria-label={format!("{}: {n}", t.label)}>
-                    <span class="badge" aria-hidden="true">{ t.badge.clone() }</span>
-                    <span aria-hidden="true">{ format!("{} ", t.label) }<b>{ n }</b></span>
+                    data-badge={t.badge.clone()} aria-label={format!("{}: {n}", t.label)}>
+                    { format!("{} ", t.label) }<b>{ n }</b>
                 </button>
             })
         })
@@ -289,10 +301,17 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
         (n, true) => format!("{} of {n} shown", shown.len()),
     };
     html! {
-        <aside ref={panel.clone()} class={classes!("panel", (shown.len() > WINDOW_FROM).then_some("windowed"))}
+        <aside ref={panel.clone()} class={classes!("panel", (shown.len() > WINDOW_FROM).then_some("windowed"), sheet.then_some("open"))}
             aria-label="Annotations panel">
-            <h2>{ "Annotations" }</h2>
-            <p class="summary">{ summary }</p>
+            <div class="sheet-head">
+                <h2>{ "Annotations" }</h2>
+                <p class="summary">{ summary }</p>
+                <button type="button" class="sheet-toggle" aria-expanded={sheet.to_string()}
+                    aria-controls="panel-body" onclick={ontogglesheet}>
+                    { if *sheet { "Hide list" } else { "Show list" } }
+                </button>
+            </div>
+            <div id="panel-body" class="sheet-body">
             <div class="filters" role="group" aria-label="Filter by tag">
                 { filter_buttons }
                 if state.filter.is_some() {
@@ -322,6 +341,7 @@ pub fn side_panel(_: &SidePanelProps) -> Html {
                     </button>
                 }
             }
+            </div>
         </aside>
     }
 }

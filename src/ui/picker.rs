@@ -8,7 +8,9 @@ use crate::core::store::{short_quote, Action};
 use crate::core::tags::{new_custom_tag, parse_hex_color, TagKind};
 use crate::web::clock;
 
-/// A tag button: shows badge and label; its accessible name is exactly the label.
+/// A tag button: shows badge and label; its accessible name is exactly the label. The badge and
+/// the shortcut are drawn by CSS from data attributes, so that the button's visible text is its
+/// name (speech-input users say what they see: WCAG 2.5.3, Label in Name).
 #[derive(Properties, PartialEq)]
 pub struct TagButtonProps {
     /// Tag label (the accessible name).
@@ -41,11 +43,11 @@ pub fn tag_button(props: &TagButtonProps) -> Html {
     };
     html! {
         <button type="button" class="tag" aria-label={props.label.clone()}
-            aria-pressed={props.pressed.map(|p| p.to_string())}
+            aria-pressed={props.pressed.map(|p| p.to_string())} data-badge={props.badge.clone()}
+            data-key={props.shortcut.map(|k| k.to_string())}
             title={props.description.clone()} style={format!("--c:{color}")} {onclick} {onmousedown}>
-            <span class="badge" aria-hidden="true">{ props.badge.clone() }</span>
-            <span class="label" aria-hidden="true">{ props.label.clone() }</span>
-            if let Some(k) = props.shortcut { <kbd aria-hidden="true">{ k }</kbd> }
+            { props.label.clone() }
+            if props.pressed == Some(true) { <span class="check" aria-hidden="true">{ "✓" }</span> }
         </button>
     }
 }
@@ -56,6 +58,15 @@ pub fn tag_picker() -> Html {
     let state = use_context::<AppContext>().expect("app context");
     let theme = use_state(String::new);
     let tags = use_memo(ByPtr(state.store.clone()), |s| s.0.tags());
+    let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with(state.picker, move |place| {
+            if let (Some(place), Some(el)) = (place, dialog.cast::<web_sys::Element>()) {
+                crate::web::viewport::show_picker_and_selection(&el, *place);
+            }
+        });
+    }
     let Some(place) = state.picker else {
         return html! {};
     };
@@ -171,7 +182,7 @@ pub fn tag_picker() -> Html {
         "Edit the annotation"
     };
     html! {
-        <div role="dialog" aria-label="Tag selection" class="picker"
+        <div role="dialog" aria-label="Tag selection" class="picker" ref={dialog}
             style={format!("left:{}px;top:{}px", place.left as i64, place.top as i64)}>
             <div class="picker-head">
                 <strong>{ heading }</strong>

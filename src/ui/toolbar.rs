@@ -1,4 +1,5 @@
-//! The toolbar (title, undo, redo) and the live regions: polite status and alerts.
+//! The toolbar (title, actions, and on small screens the menu button that shows them) and the
+//! live regions: polite status and alerts.
 
 use yew::prelude::*;
 
@@ -6,10 +7,32 @@ use super::state::{AppContext, Msg};
 use crate::core::store::Action;
 use crate::web::clock;
 
-/// App name, document title, Undo and Redo.
+/// App name, status, and the actions: documents, name, report, sharing, undo and redo. On small
+/// screens (CSS) the actions fold into a menu opened by the "Menu" button.
 #[function_component(Toolbar)]
 pub fn toolbar() -> Html {
     let state = use_context::<AppContext>().expect("app context");
+    let menu = use_state(|| false);
+    let menu_button = use_node_ref();
+    let ontogglemenu = {
+        let menu = menu.clone();
+        Callback::from(move |_: MouseEvent| menu.set(!*menu))
+    };
+    // Escape inside the open menu folds it and gives focus back to the menu button (an open
+    // Documents panel takes its own Escape first).
+    let onmenukey = {
+        let menu = menu.clone();
+        let menu_button = menu_button.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && *menu {
+                e.stop_propagation();
+                menu.set(false);
+                if let Some(b) = menu_button.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        })
+    };
     let step = |undo: bool| {
         let d = state.dispatcher();
         Callback::from(move |_: MouseEvent| {
@@ -39,7 +62,9 @@ pub fn toolbar() -> Html {
         <header class="toolbar">
             <span class="brand">{ "R2P Annotator" }</span>
             <div role="status" aria-live="polite" class="status">{ state.status.0.clone() }</div>
-            <div class="actions">
+            <button type="button" class="menu-button" ref={menu_button} aria-expanded={menu.to_string()}
+                aria-controls="toolbar-actions" onclick={ontogglemenu}>{ "Menu" }</button>
+            <div id="toolbar-actions" class={classes!("actions", menu.then_some("open"))} onkeydown={onmenukey}>
                 <super::library::DocumentsMenu />
                 <input class="name" type="text" aria-label="Your name" placeholder="Your name" maxlength="80"
                     value={state.name.clone().unwrap_or_default()} onchange={onname}

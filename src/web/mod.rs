@@ -1,5 +1,6 @@
 //! Browser glue: storage, clock and ids, DOM selection ⇄ code-point offsets, the annotation list's
-//! geometry and scrolling the article to a code point. Translates; decides nothing.
+//! geometry, scrolling the article to a code point and keeping the picker in view. Translates;
+//! decides nothing.
 pub mod clock;
 pub mod files;
 pub mod focus;
@@ -11,3 +12,4 @@ pub mod paint;
 pub mod reveal;
 pub mod selection;
 pub mod storage;
+pub mod viewport;
