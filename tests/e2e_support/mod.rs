@@ -21,7 +21,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{
-    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
+    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, TouchActions,
+    MOUSE_BUTTON_LEFT,
 };
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
@@ -35,6 +36,49 @@ pub const WAIT: Duration = Duration::from_secs(10);
 const TEST_TIMEOUT: Duration = Duration::from_secs(120);
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// axe-core's rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+const AXE_TAGS: &str = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']";
+
+/// axe-core's script, installed by scripts/bootstrap.sh (which exports its path as `R2P_AXE`).
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = std::env::var_os("R2P_AXE").map(PathBuf::from).unwrap_or_else(|| {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache"));
+            cache.join("r2p-annotator/node_modules/axe-core/axe.min.js")
+        });
+        fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read axe-core at {} ({e}): run `bash scripts/bootstrap.sh` (scripts/test.sh does)",
+                path.display()
+            )
+        })
+    })
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
 
 /// One browser at a time: the suite runs on two cores, and drags and clicks must not starve.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -122,8 +166,44 @@ pub fn dist_dir() -> PathBuf {
     dir
 }
 
+/// The screen a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Screen {
+    /// A 1280 × 900 window with a mouse.
+    Desktop,
+    /// A phone: 360 × 640 CSS pixels, touch, emulated by Chromium.
+    Phone,
+    /// A tablet held upright: 768 × 1024 CSS pixels, touch.
+    Tablet,
+}
+
+impl Screen {
+    /// Chromium's device emulation for this screen (None: the plain window).
+    fn emulation(self) -> Option<Value> {
+        let (width, height, ratio) = match self {
+            Screen::Desktop => return None,
+            Screen::Phone => (360, 640, 2),
+            Screen::Tablet => (768, 1024, 2),
+        };
+        Some(json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": ratio, "touch": true },
+            "userAgent": "Mozilla/5.0 (Linux; Android 14; R2P test device) AppleWebKit/537.36 \
+                          (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
+        }))
+    }
+}
+
 /// Runs one end-to-end test body against a fresh browser profile and a fresh server.
 pub fn run<F, Fut>(name: &'static str, body: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    run_on(name, Screen::Desktop, body);
+}
+
+/// [`run`] on a given screen.
+pub fn run_on<F, Fut>(name: &'static str, screen: Screen, body: F)
 where
     F: FnOnce(App) -> Fut,
     Fut: Future<Output = ()>,
@@ -141,7 +221,7 @@ where
     let server = Arc::new(Mutex::new(Some(server)));
     let driver = Driver::spawn();
     rt.block_on(async {
-        let client = driver.connect().await;
+        let client = driver.connect(screen).await;
         let app = App {
             client: client.clone(),
             base,
@@ -421,7 +501,7 @@ impl Driver {
         lines[lines.len().saturating_sub(30)..].join("\n")
     }
 
-    async fn connect(&self) -> Client {
+    async fn connect(&self, screen: Screen) -> Client {
         let deadline = Instant::now() + Duration::from_secs(10);
         let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
         while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
@@ -459,6 +539,10 @@ impl Driver {
                 },
             },
         });
+        let mut caps = caps;
+        if let Some(emulation) = screen.emulation() {
+            caps["goog:chromeOptions"]["mobileEmulation"] = emulation;
+        }
         let caps = match caps {
             Value::Object(map) => map,
             _ => unreachable!(),
@@ -976,6 +1060,97 @@ impl App {
             },
         )
         .await
+    }
+
+    /// Scrolls the page until the character at `offset` stands `fraction` of the way down the
+    /// view, and returns the view point of its middle.
+    pub async fn char_at_height(&self, offset: usize, fraction: f64) -> (f64, f64) {
+        let v = self
+            .js(
+                &format!(
+                    "{JS_LOCATE}\nlet r = charRect(arguments[0]);\
+                     scrollBy(0, r.top + r.height / 2 - innerHeight * arguments[1]);\
+                     r = charRect(arguments[0]);\
+                     return [r.left + r.width / 2, r.top + r.height / 2];"
+                ),
+                vec![json!(offset), json!(fraction)],
+            )
+            .await;
+        (v[0].as_f64().expect("x"), v[1].as_f64().expect("y"))
+    }
+
+    /// A long press of a finger at a view point, held one second. Chromium's synthetic gesture
+    /// (WebDriver's touch actions become a tap, with a click, however long they are held): like a
+    /// phone's long press it sends touchstart and touchend and no mouse event or click.
+    pub async fn long_press(&self, x: f64, y: f64) {
+        self.cdp(
+            "Input.synthesizeTapGesture",
+            json!({ "x": x, "y": y, "duration": 1000, "tapCount": 1, "gestureSourceType": "touch" }),
+        )
+        .await;
+    }
+
+    /// A tap of a finger at the middle of `el` (which must be in view): touch events, then the
+    /// compatibility mouse events and the click.
+    pub async fn tap(&self, el: &Element) {
+        let finger = TouchActions::new("finger".into())
+            .then(PointerAction::MoveToElement {
+                element: el.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client.perform_actions(finger).await.expect("tap");
+        self.client.release_actions().await.expect("release");
+    }
+
+    /// Moves the document's selection to `[start, end)` as a phone's selection handles do: the
+    /// selection changes, and no mouse or key event is sent.
+    pub async fn drag_handles_to(&self, start: usize, end: usize) {
+        self.js(
+            &format!(
+                "{JS_LOCATE}\nconst a = locate(arguments[0]), b = locate(arguments[1] - 1);\
+                 getSelection().setBaseAndExtent(a.node, a.from, b.node, b.to);"
+            ),
+            vec![json!(start), json!(end)],
+        )
+        .await;
+    }
+
+    /// Sends a Chrome DevTools Protocol command through chromedriver (e.g. to emulate forced
+    /// colours) and returns its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp(json!({ "cmd": cmd, "params": params })))
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+    }
+
+    /// Runs axe-core's WCAG 2.0–2.2 level A and AA rules on the page as it is now and fails,
+    /// listing them, on any violation. `view` names the state of the page in the message.
+    pub async fn check_axe(&self, view: &str) {
+        let script = format!(
+            "{}\n;return axe.run(document, {{ runOnly: {{ type: 'tag', values: {AXE_TAGS} }},\
+                                              resultTypes: ['violations'] }})\
+               .then(r => r.violations.map(v => ({{ rule: v.id, impact: v.impact, help: v.help,\
+                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary) }})));",
+            axe_source()
+        );
+        let found = self.js(&script, vec![]).await;
+        let found = found.as_array().expect("axe's violations");
+        assert!(
+            found.is_empty(),
+            "axe-core finds {} WCAG A/AA violation(s) on {view}:\n{}",
+            found.len(),
+            serde_json::to_string_pretty(found).unwrap_or_default()
+        );
+        eprintln!("[e2e] axe-core: no WCAG A/AA violation on {view}");
     }
 
     /// The viewport point of the middle of the character at code-point `offset` (scrolled into view).
