@@ -1,7 +1,8 @@
 //! End-to-end accessibility: axe-core finds no WCAG 2.2 A/AA violation on any view; on a phone
-//! (360 × 640, touch) and a tablet (768 × 1024, touch) nothing scrolls sideways, every toolbar
-//! action is reachable, a touch selection is tagged with the picker inside the view and clear of
-//! the selection, and touch targets are 44 px; forced colours and reduced motion are honoured.
+//! (360 × 640, touch), a tablet (768 × 1024, touch) and at 400 % zoom nothing scrolls sideways
+//! and every toolbar action is reachable through the menu; a touch selection is tagged with the
+//! picker inside the view and clear of the selection; touch targets are 44 px; forced colours
+//! and reduced motion are honoured.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod e2e_support;
@@ -28,16 +29,21 @@ const TOOLBAR_ACTIONS: [&str; 7] = [
 ];
 /// The smallest touch target on touch screens, CSS pixels (WCAG 2.5.5).
 const TOUCH_TARGET: f64 = 44.0;
+/// The smallest target for a mouse, CSS pixels (WCAG 2.5.8, level AA).
+const POINTER_TARGET: f64 = 24.0;
 
-/// Finds the displayed control named `name` (aria-label, else text, else its label's text) and
-/// returns its box `[left, top, width, height]` in the view, or None when no such control shows.
+/// Finds the displayed control named `name` (aria-label, else text, else its label's text),
+/// scrolls it into view as a user would (the menu may scroll), and returns its box `[left, top,
+/// width, height]` in the view, or None when no such control shows.
 const JS_CONTROL_BOX: &str = "const name = arguments[0];\
     const named = e => e.getAttribute('aria-label') || e.textContent.trim() || (e.closest('label') || {}).textContent;\
     const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';\
     const el = [...document.querySelectorAll('button, input, select, a[href]')]\
       .find(e => shown(e) && (named(e) || '').trim() === name);\
     if (!el) return null;\
-    const box = (el.type === 'file' ? el.closest('label') || el : el).getBoundingClientRect();\
+    const target = el.type === 'file' ? el.closest('label') || el : el;\
+    target.scrollIntoView({ block: 'nearest', inline: 'nearest' });\
+    const box = target.getBoundingClientRect();\
     return [box.left, box.top, box.width, box.height];";
 
 /// Every displayed control inside `arguments[0]` (a CSS selector) smaller than `arguments[1]`
@@ -346,7 +352,7 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
 }
 
 #[test]
-fn a_tablet_shows_every_action_and_keeps_the_picker_in_view() {
+fn a_tablet_reaches_every_action_and_keeps_the_picker_in_view() {
     run_on("tablet", Screen::Tablet, |app| async move {
         app.open_app().await;
         assert_eq!(
@@ -355,13 +361,11 @@ fn a_tablet_shows_every_action_and_keeps_the_picker_in_view() {
             "the emulated tablet"
         );
         assert_no_sideways_scroll(&app, "a tablet's first screen").await;
-        assert_eq!(
-            control_box(&app, "Menu").await,
-            None,
-            "no menu button on a tablet"
-        );
-        assert_toolbar_reachable(&app, TOUCH_TARGET, "a tablet's toolbar").await;
         app.check_axe("a tablet's first screen").await;
+        tap_toggle(&app, "Menu", true).await;
+        assert_toolbar_reachable(&app, TOUCH_TARGET, "a tablet's menu").await;
+        assert_no_sideways_scroll(&app, "a tablet's open menu").await;
+        tap_toggle(&app, "Menu", false).await;
 
         // A selection near the bottom of the view: the picker under it would run off the
         // screen, so the page scrolls until both show.
@@ -378,6 +382,73 @@ fn a_tablet_shows_every_action_and_keeps_the_picker_in_view() {
         assert_no_sideways_scroll(&app, "a tablet's picker").await;
         app.check_axe("a tablet's picker").await;
     });
+}
+
+#[test]
+fn at_400_percent_zoom_everything_reflows() {
+    run_on("zoom-400", Screen::Zoomed, |app| async move {
+        app.open_app().await;
+        assert_eq!(
+            view_size(&app).await,
+            (320.0, 256.0),
+            "1280 × 1024 at 400 %"
+        );
+        assert_no_sideways_scroll(&app, "the first screen at 400 %").await;
+        app.check_axe("the first screen at 400 %").await;
+        tap_toggle_by_click(&app, "Menu", true).await;
+        assert_toolbar_reachable(&app, POINTER_TARGET, "the menu at 400 %").await;
+        open_documents(&app).await;
+        assert_no_sideways_scroll(&app, "the Documents panel at 400 %").await;
+        app.button("Documents")
+            .await
+            .click()
+            .await
+            .expect("close Documents");
+        tap_toggle_by_click(&app, "Menu", false).await;
+
+        // The keyboard flow: caret into the document, a few characters selected, Enter.
+        app.js(
+            "document.querySelector('article[aria-label=\"Document\"]').focus();",
+            vec![],
+        )
+        .await;
+        app.press_with(&[Key::Shift], &[Key::Right.into(); 8]).await;
+        app.press(&[Key::Enter.into()]).await;
+        app.wait_picker().await;
+        wait_picker_clear_of_selection(&app).await;
+        assert_no_sideways_scroll(&app, "the picker at 400 %").await;
+        app.click_picker_tag("Pillar III").await;
+        let ann = app.wait_new_annotation(&[]).await;
+        assert_eq!(ann["tags"], json!(["pillar-3"]), "tagged at 400 %: {ann}");
+        app.escape().await;
+
+        app.button("Menu").await.click().await.expect("Menu");
+        app.button("Report").await.click().await.expect("Report");
+        app.wait_js(
+            "the report",
+            "return !!document.querySelector('main.report');",
+            vec![],
+        )
+        .await;
+        assert_no_sideways_scroll(&app, "the report at 400 %").await;
+    });
+}
+
+/// Clicks the button named `name` and waits for its aria-expanded to become `want`.
+async fn tap_toggle_by_click(app: &App, name: &str, want: bool) {
+    let button = app.button(name).await;
+    button
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {name}: {e}"));
+    let want = want.to_string();
+    app.wait_for(&format!("{name:?} aria-expanded={want}"), || async {
+        match button.attr("aria-expanded").await {
+            Ok(Some(v)) if v == want => Ok(()),
+            other => Err(format!("aria-expanded is {other:?}")),
+        }
+    })
+    .await;
 }
 
 #[test]

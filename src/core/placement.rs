@@ -29,12 +29,12 @@ pub fn selection_bottom(place: Place) -> f64 {
     place.top - GAP
 }
 
-/// How far to scroll down (view pixels, 0 for not at all) so that a picker whose box spans
+/// How far to scroll down (view pixels; negative: up) so that a picker whose box spans
 /// `picker_top..picker_bottom` in a view `height` tall fits the view and does not cover the
 /// selection, whose bottom is at `selection` — the picker may be docked to the bottom of the
-/// view (phones) or stand under the selection in the page. The selection is never scrolled
-/// under the sticky toolbar, whose bottom is at `toolbar`: when both cannot fit, the selection
-/// wins.
+/// view (phones) or stand under the selection in the page. The selection's last line is never
+/// left under the sticky toolbar, whose bottom is at `toolbar` (a selection made there by the
+/// keyboard is brought down): when both cannot fit, the selection wins.
 pub fn scroll_to_show(
     height: f64,
     toolbar: f64,
@@ -52,8 +52,12 @@ pub fn scroll_to_show(
     } else {
         0.0
     };
-    // A line of text above the selection's bottom stays below the toolbar.
-    want.min(selection - toolbar - LINE).max(0.0)
+    // How far the selection's last line can go up before the toolbar covers it.
+    let room = selection - toolbar - LINE;
+    if room < 0.0 {
+        return room;
+    }
+    want.min(room)
 }
 
 #[cfg(test)]
@@ -107,7 +111,10 @@ mod tests {
         // until a line above the selection's bottom is clear of the toolbar. Toolbar to 56,
         // a line of 32: the selection's bottom stops at 88, 12 px up from 100.
         assert_eq!(scroll_to_show(640.0, 56.0, 100.0, 108.0, 900.0), 12.0);
-        assert_eq!(scroll_to_show(640.0, 56.0, 80.0, 88.0, 900.0), 0.0);
+        assert_eq!(scroll_to_show(640.0, 56.0, 88.0, 96.0, 900.0), 0.0);
+        // A selection under the toolbar (by the keyboard, at the top of a short view) comes
+        // down until its last line is clear: 56 + 32 - 43 = 45 px.
+        assert_eq!(scroll_to_show(256.0, 56.0, 43.0, 128.0, 256.0), -45.0);
         // A toolbar of two rows (tablets) covers more: 200 - 110 - 32 = 58.
         assert_eq!(scroll_to_show(1024.0, 110.0, 200.0, 208.0, 1400.0), 58.0);
     }

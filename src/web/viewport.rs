@@ -17,7 +17,7 @@ pub fn scroll_and_width() -> (f64, f64, f64) {
     )
 }
 
-/// Scrolls the page as far as [`scroll_to_show`] says for the `picker` put at `place`.
+/// Scrolls the page as far as [`scroll_to_show`] says (up or down) for the `picker` put at `place`.
 pub fn show_picker_and_selection(picker: &web_sys::Element, place: Place) {
     let w = gloo::utils::window();
     let box_ = picker.get_bounding_client_rect();
@@ -35,7 +35,7 @@ pub fn show_picker_and_selection(picker: &web_sys::Element, place: Place) {
         box_.top(),
         box_.bottom(),
     );
-    if dy > 0.0 {
+    if dy != 0.0 {
         w.scroll_by_with_x_and_y(0.0, dy);
     }
 }

@@ -175,18 +175,25 @@ pub enum Screen {
     Phone,
     /// A tablet held upright: 768 × 1024 CSS pixels, touch.
     Tablet,
+    /// A 1280 × 1024 window zoomed to 400 %: 320 × 256 CSS pixels, a mouse (WCAG 1.4.10).
+    Zoomed,
 }
 
 impl Screen {
     /// Chromium's device emulation for this screen (None: the plain window).
     fn emulation(self) -> Option<Value> {
-        let (width, height, ratio) = match self {
+        let (width, height, ratio, touch) = match self {
             Screen::Desktop => return None,
-            Screen::Phone => (360, 640, 2),
-            Screen::Tablet => (768, 1024, 2),
+            Screen::Phone => (360, 640, 2, true),
+            Screen::Tablet => (768, 1024, 2, true),
+            Screen::Zoomed => {
+                return Some(json!({
+                    "deviceMetrics": { "width": 320, "height": 256, "pixelRatio": 4, "touch": false },
+                }))
+            }
         };
         Some(json!({
-            "deviceMetrics": { "width": width, "height": height, "pixelRatio": ratio, "touch": true },
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": ratio, "touch": touch },
             "userAgent": "Mozilla/5.0 (Linux; Android 14; R2P test device) AppleWebKit/537.36 \
                           (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36",
         }))
