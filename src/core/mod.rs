@@ -1,4 +1,5 @@
 //! The pure core: no browser dependency, compiled and tested natively.
+pub mod agreement;
 pub mod anchor;
 pub mod app;
 pub mod document;
