@@ -11,6 +11,7 @@ pub mod library;
 pub mod listing;
 pub mod markdown;
 pub mod offsets;
+pub mod overlap;
 pub mod persist;
 pub mod pieces;
 pub mod report;
