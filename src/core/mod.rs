@@ -1,4 +1,5 @@
 //! The pure core: no browser dependency, compiled and tested natively.
+pub mod agreement;
 pub mod anchor;
 pub mod app;
 pub mod document;
@@ -10,6 +11,7 @@ pub mod library;
 pub mod listing;
 pub mod markdown;
 pub mod offsets;
+pub mod overlap;
 pub mod persist;
 pub mod pieces;
 pub mod placement;
