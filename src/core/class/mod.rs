@@ -12,6 +12,7 @@ use std::ops::Range;
 use super::document::Document;
 use super::overlap::Span;
 
+pub mod agreement;
 pub mod charts;
 pub mod heat;
 pub mod key;
