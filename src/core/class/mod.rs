@@ -14,6 +14,7 @@ use super::overlap::Span;
 
 pub mod agreement;
 pub mod charts;
+pub mod export;
 pub mod heat;
 pub mod key;
 pub mod names;
