@@ -18,6 +18,7 @@ pub mod export;
 pub mod heat;
 pub mod key;
 pub mod names;
+pub mod persist;
 pub mod roster;
 
 pub use roster::{Aside, ClassFile, ClassSet, FileReport, Mark, Opened, Outcome, Student, Waiting};
