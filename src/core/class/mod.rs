@@ -15,6 +15,8 @@ use super::overlap::Span;
 pub mod agreement;
 pub mod charts;
 pub mod export;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fixture;
 pub mod heat;
 pub mod key;
 pub mod names;
