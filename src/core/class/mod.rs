@@ -22,8 +22,10 @@ pub mod key;
 pub mod names;
 pub mod persist;
 pub mod roster;
+pub mod view;
 
 pub use roster::{Aside, ClassFile, ClassSet, FileReport, Mark, Opened, Outcome, Student, Waiting};
+pub use view::{ClassMsg, ClassView};
 
 /// The pillars' tag ids, in order, as [`super::tags::default_tags`] names them.
 pub const PILLARS: [&str; 3] = ["pillar-1", "pillar-2", "pillar-3"];
@@ -116,11 +118,49 @@ fn count(n: usize, one: &str, many: &str) -> String {
 /// Builders for the class's tests: documents of plain paragraphs and students' files made on them.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod testing {
+    use std::collections::BTreeMap;
+
     use serde_json::{json, Value};
 
     use super::{ClassFile, ClassSet};
     use crate::core::document::{BlockKind, Document};
+    use crate::core::kv::{backup_key, KeyValue, Raw, StorageError};
     use crate::core::w3c::document_iri;
+
+    /// Storage in memory that can be full.
+    #[derive(Default)]
+    pub struct Mem {
+        /// The values by key.
+        pub values: BTreeMap<String, String>,
+        /// Every write fails as when the quota is used up.
+        pub full: bool,
+        /// Writes that went through.
+        pub writes: usize,
+    }
+
+    impl KeyValue for Mem {
+        fn get(&self, key: &str) -> Result<Option<Raw>, StorageError> {
+            Ok(self.values.get(key).cloned().map(Raw::Text))
+        }
+        fn set(&mut self, key: &str, value: &str) -> Result<(), StorageError> {
+            if self.full {
+                return Err(StorageError::Full);
+            }
+            self.writes += 1;
+            self.values.insert(key.into(), value.into());
+            Ok(())
+        }
+        fn remove(&mut self, key: &str) -> Result<(), StorageError> {
+            self.values.remove(key);
+            Ok(())
+        }
+        fn back_up(&mut self, from: &str, scope: &str) -> Result<String, StorageError> {
+            let v = self.values.get(from).cloned().unwrap_or_default();
+            let key = backup_key(scope, &v.encode_utf16().collect::<Vec<_>>());
+            self.values.entry(key.clone()).or_insert(v);
+            Ok(key)
+        }
+    }
 
     /// A document of these paragraphs, separated by blank lines (two code points).
     pub fn doc(paragraphs: &[&str]) -> Document {

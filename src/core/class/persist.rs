@@ -474,45 +474,11 @@ pub fn load_class(kv: &mut dyn KeyValue, doc: &Document) -> (Option<ClassSet>, O
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use std::collections::BTreeMap;
-
     use serde_json::json;
 
-    use super::super::testing::{at, doc, file, file_of, item};
+    use super::super::testing::{at, doc, file, file_of, item, Mem};
     use super::*;
-    use crate::core::kv::{backup_key, Raw, StorageError};
-
-    /// Storage in memory that can be full.
-    #[derive(Default)]
-    struct Mem {
-        values: BTreeMap<String, String>,
-        full: bool,
-        writes: usize,
-    }
-
-    impl KeyValue for Mem {
-        fn get(&self, key: &str) -> Result<Option<Raw>, StorageError> {
-            Ok(self.values.get(key).cloned().map(Raw::Text))
-        }
-        fn set(&mut self, key: &str, value: &str) -> Result<(), StorageError> {
-            if self.full {
-                return Err(StorageError::Full);
-            }
-            self.writes += 1;
-            self.values.insert(key.into(), value.into());
-            Ok(())
-        }
-        fn remove(&mut self, key: &str) -> Result<(), StorageError> {
-            self.values.remove(key);
-            Ok(())
-        }
-        fn back_up(&mut self, from: &str, scope: &str) -> Result<String, StorageError> {
-            let v = self.values.get(from).cloned().unwrap_or_default();
-            let key = backup_key(scope, &v.encode_utf16().collect::<Vec<_>>());
-            self.values.entry(key.clone()).or_insert(v);
-            Ok(key)
-        }
-    }
+    use crate::core::kv::backup_key;
 
     const TEXT: [&str; 2] = [
         "The State bears the primary responsibility to protect.",

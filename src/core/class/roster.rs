@@ -139,9 +139,27 @@ pub struct Opened {
 }
 
 impl Opened {
-    /// One sentence for the status line: "Opened 4 files: 2 new students, 1 file for another
-    /// document set aside, 1 file could not be read."
+    /// One sentence for the status line after opening files: "Opened 4 files: 2 new students,
+    /// 1 file for another document set aside and 1 file could not be read."
     pub fn summary(&self) -> String {
+        self.sentence(format!(
+            "Opened {}",
+            super::count(self.files.len(), "file", "files")
+        ))
+    }
+
+    /// The same after placing the files set aside: "Placed 1 file by its quotes: 1 new student."
+    pub fn placed_summary(&self) -> String {
+        let n = self.files.len();
+        self.sentence(format!(
+            "Placed {} by {} quotes",
+            super::count(n, "file", "files"),
+            if n == 1 { "its" } else { "their" }
+        ))
+    }
+
+    /// `head`, then what became of the files.
+    fn sentence(&self, head: String) -> String {
         let mut new = 0;
         let mut joined = 0;
         let mut aside = 0;
@@ -193,11 +211,10 @@ impl Opened {
                 super::count(unplaced, "annotation", "annotations")
             ));
         }
-        let opened = super::count(self.files.len(), "file", "files");
         if parts.is_empty() {
-            format!("Opened {opened}.")
+            format!("{head}.")
         } else {
-            format!("Opened {opened}: {}.", super::list(&parts))
+            format!("{head}: {}.", super::list(&parts))
         }
     }
 }
@@ -766,6 +783,10 @@ mod tests {
         );
         let placed = class.anchor_aside(&d);
         assert_eq!(added(&placed.files[0].outcome), (false, 0, 1, 0, 0));
+        assert_eq!(
+            placed.placed_summary(),
+            "Placed 1 file by its quotes: 1 new student."
+        );
         assert!(class.aside().is_empty());
         let ben = &class.students()[0];
         assert_eq!((ben.marks[0].start, ben.marks[0].end), (s, e));
