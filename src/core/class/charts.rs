@@ -194,12 +194,17 @@ pub fn pillars_per_paragraph(class: &ClassSet, doc: &Document) -> Table {
     }
 }
 
-/// How many students used each theme: every built-in theme, and the students' own.
+/// How many students used each theme: every built-in theme, used or not (that nobody used one
+/// is worth seeing), and the students' own themes that a student of the class placed (not one
+/// whose student was removed, or whose file waits aside).
 pub fn themes_by_students(class: &ClassSet) -> Table {
+    let used = used_tags(class);
+    let own = class.own_themes();
     let themes: Vec<_> = class
         .tags
         .iter()
         .filter(|t| t.kind == TagKind::Theme)
+        .filter(|t| !own.contains(t) || used.iter().any(|c| c.id == t.id))
         .collect();
     let rows: Vec<Row> = themes
         .iter()
@@ -358,6 +363,29 @@ mod tests {
             t.description,
             "Prevention and Early warning were used by the most students (1 of 3); 12 themes were used by nobody."
         );
+    }
+
+    #[test]
+    fn a_students_own_theme_counts_while_a_student_uses_it() {
+        let d = super::super::testing::doc(&["aaaa"]);
+        let mut c = class(
+            &d,
+            &[
+                ("Amina", &[(0, 2, &["My theme"], "")]),
+                ("Ben", &[(0, 2, &["Prevention"], "")]),
+            ],
+        );
+        let t = themes_by_students(&c);
+        assert_eq!(t.rows.len(), 15);
+        assert_eq!(
+            t.rows[14],
+            Row {
+                label: "My theme".into(),
+                values: vec![1]
+            }
+        );
+        assert!(c.remove_student("amina"));
+        assert_eq!(themes_by_students(&c).rows.len(), 14);
     }
 
     #[test]

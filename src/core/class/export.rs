@@ -25,8 +25,8 @@ pub fn file_name(doc: &Document, extension: &str) -> String {
     format!("{}.{extension}", json.trim_end_matches(".json"))
 }
 
-/// The columns of [`csv`]; the last four only when a key is set.
-const COLUMNS: [&str; 12] = [
+/// The columns of [`csv`].
+const COLUMNS: [&str; 8] = [
     "Student",
     "Tag",
     "Tag id",
@@ -35,14 +35,15 @@ const COLUMNS: [&str; 12] = [
     "Unplaced",
     "Paragraphs",
     "Characters",
+];
+
+/// The columns [`csv`] adds when a key is set.
+const KEY_COLUMNS: [&str; 4] = [
     "Paragraph precision",
     "Paragraph recall",
     "Span precision",
     "Span recall",
 ];
-
-/// Columns without a key.
-const KEYLESS_COLUMNS: usize = 8;
 
 /// A share for the CSV: three decimals, or an empty cell where it is undefined (nothing marked
 /// to take a share of).
@@ -70,13 +71,9 @@ pub fn csv(class: &ClassSet, doc: &Document, key: Option<&Key>, hide: bool) -> S
             })
         })
         .collect();
-    let columns = if key.is_some() {
-        &COLUMNS[..]
-    } else {
-        &COLUMNS[..KEYLESS_COLUMNS]
-    };
+    let key_columns = key.map_or(&[][..], |_| &KEY_COLUMNS[..]);
     let mut out = String::from("\u{feff}");
-    out.push_str(&columns.join(","));
+    out.push_str(&[&COLUMNS[..], key_columns].concat().join(","));
     out.push_str("\r\n");
     for i in class.order(hide) {
         let student = &class.students[i];

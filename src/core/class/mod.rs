@@ -31,7 +31,7 @@ pub use view::{ClassMsg, ClassView};
 pub const PILLARS: [&str; 3] = ["pillar-1", "pillar-2", "pillar-3"];
 
 /// Which of the students' annotations a view takes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Filter {
     /// Every annotation, tagged or not.
     #[default]

@@ -234,13 +234,14 @@ fn parse(raw: &str, document_id: &str) -> Result<Stored, ClassDataError> {
     }
     let known = |id: &String| builtin.contains(id) || themes.contains(id.as_str());
     let check_mark = |m: &StoredMark, who: &str| -> Result<(), ClassDataError> {
-        if m.0.is_empty() || m.0.chars().count() > MAX_ID_CHARS {
+        let StoredMark(id, _, _, _, tags, ..) = m;
+        if id.is_empty() || id.chars().count() > MAX_ID_CHARS {
             return Err(corrupt(format!(
                 "an annotation of {who} has an id of {} characters",
-                m.0.chars().count()
+                id.chars().count()
             )));
         }
-        match m.4.iter().find(|t| !known(t)) {
+        match tags.iter().find(|t| !known(t)) {
             Some(t) => Err(corrupt(format!(
                 "an annotation of {who} has an unknown tag “{t}”"
             ))),
@@ -269,14 +270,16 @@ fn parse(raw: &str, document_id: &str) -> Result<Stored, ClassDataError> {
         let mut ids: HashSet<&str> = HashSet::new();
         for m in st.marks.iter().chain(&st.unplaced) {
             check_mark(m, &st.name)?;
-            if !ids.insert(&m.0) {
+            let StoredMark(id, ..) = m;
+            if !ids.insert(id) {
                 return Err(corrupt(format!(
-                    "{} has the annotation “{}” twice",
-                    st.name, m.0
+                    "{} has the annotation “{id}” twice",
+                    st.name
                 )));
             }
         }
-        if st.marks.iter().any(|m| m.1 >= m.2) {
+        // A placed mark's passage is never empty.
+        if (st.marks.iter()).any(|StoredMark(_, start, end, ..)| start >= end) {
             return Err(corrupt(format!(
                 "an annotation of {} has an empty passage",
                 st.name
