@@ -8,6 +8,10 @@ use crate::core::w3c::FileContents;
 /// What a hidden name starts with.
 pub const HIDDEN_PREFIX: &str = "Student";
 
+/// The name of a student whose file names nobody and has no name itself (a name is never empty:
+/// stored classes are checked for that).
+pub const UNNAMED: &str = "Unnamed student";
+
 /// Letters in the alphabet hidden names count with.
 const LETTERS: u32 = 26;
 
@@ -49,7 +53,8 @@ pub fn scrambled(keys: &mut [String]) {
 
 /// The student a file belongs to: the `creator` of the collection as a whole; else the creator
 /// most of its annotations name (the first named of those tied); else the file's name without
-/// its extension (the caller passes the name to show: a folder's files may come with their path).
+/// its extension (the caller passes the name to show: a folder's files may come with their path);
+/// else [`UNNAMED`].
 pub fn file_student(file: &FileContents, file_name: &str) -> String {
     if let Some(name) = file.creator.as_deref().map(tidy).filter(|n| !n.is_empty()) {
         return name;
@@ -71,7 +76,9 @@ pub fn file_student(file: &FileContents, file_name: &str) -> String {
         Some((stem, _)) if !stem.trim().is_empty() => stem,
         _ => file_name,
     };
-    tidy(stem)
+    Some(tidy(stem))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| UNNAMED.into())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -151,6 +158,7 @@ mod tests {
         );
         assert_eq!(file_student(&anonymous, ".json"), ".json");
         assert_eq!(file_student(&anonymous, "README"), "README");
+        assert_eq!(file_student(&anonymous, " "), UNNAMED);
     }
 
     #[test]

@@ -477,9 +477,11 @@ pub fn load_class(kv: &mut dyn KeyValue, doc: &Document) -> (Option<ClassSet>, O
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    use proptest::prelude::*;
     use serde_json::json;
 
     use super::super::testing::{at, doc, file, file_of, item, Mem};
+    use super::super::ClassFile;
     use super::*;
     use crate::core::kv::backup_key;
 
@@ -655,5 +657,36 @@ mod tests {
             dao.unplaced[0].quote, "decisive",
             "kept unplaced, never dropped"
         );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// A class the roster built is never one its own storage would call damaged (that would
+        /// back it up on every save).
+        #[test]
+        fn whatever_the_roster_builds_is_read_back_as_it_was(
+            students in proptest::collection::vec(
+                ("[ aA-]{0,3}", proptest::collection::vec((0usize..60, 1usize..30, 0usize..3), 0..5)),
+                0..5,
+            )
+        ) {
+            let d = doc(&TEXT);
+            let files: Vec<ClassFile> = students
+                .iter()
+                .map(|(name, marks)| {
+                    let items = (marks.iter().enumerate())
+                        .map(|(k, &(start, len, t))| {
+                            let tags: &[&str] = [&[][..], &["Pillar I"], &["My theme"]][t];
+                            let end = (start + len).min(d.len);
+                            item(&d, &k.to_string(), (start, end, tags, ""), None)
+                        })
+                        .collect();
+                    file_of(&format!("{name}.json"), items)
+                })
+                .collect();
+            let mut c = ClassSet::new(&d.id);
+            c.add_files(&d, &files);
+            prop_assert_eq!(from_json(&to_json(&c), &d), Ok(c));
+        }
     }
 }
