@@ -3,8 +3,9 @@
 //! A [`ClassSet`] is built from the files ([`roster`]) and kept apart from the teacher's own
 //! annotations, which nothing here changes. From it come the heat layer ([`heat`]), the charts'
 //! tables ([`charts`]), agreement among students ([`agreement`]), scores against an answer key
-//! ([`key`]), the exports ([`export`]) and what is stored ([`persist`]). Every output that names
-//! students can hide their names ([`names`]). Nothing here depends on the browser.
+//! ([`key`]), the exports ([`export`]) and what is stored ([`persist`]); [`view`] is its state in
+//! the app. Every output that names students can hide their names ([`names`]). Nothing here
+//! depends on the browser.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;

@@ -380,9 +380,10 @@ impl ClassSet {
     }
 
     /// Reads a batch of files for `doc` (the class's document): each file is one student's,
-    /// merged with the student's other files; a file made on another document is set aside; an
-    /// unreadable file changes nothing. Anchoring trusts a position only in a file made on this
-    /// very text, as an import does.
+    /// merged with the student's other files; a file made on another document (any of its
+    /// annotations names another `source`) is set aside whole; an unreadable file changes
+    /// nothing. Anchoring trusts a position only where an annotation names this very text as
+    /// its source, as an import does.
     pub fn add_files(&mut self, doc: &Document, files: &[ClassFile]) -> Opened {
         let here = document_iri(&doc.id);
         let read: Vec<_> = files
