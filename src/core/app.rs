@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use super::anchor::Anchorer;
+use super::class::{ClassMsg, ClassView};
 use super::document::Document;
 use super::envelope::Envelope;
 use super::import::{plan_import, ImportPlan, Planner};
@@ -112,6 +113,8 @@ pub struct AppState {
     /// Texts of documents added or restored here, kept until an index listing them is saved
     /// (another tab may have deleted a text this tab's index still lists).
     pub keep_sources: Rc<Vec<(String, Rc<str>)>>,
+    /// The class view (students' files on the open document) and its class set.
+    pub class: ClassView,
 }
 
 /// Compared by identity for the large shared parts: the context compares states on every
@@ -140,6 +143,7 @@ impl PartialEq for AppState {
             && self.drop_sources == o.drop_sources
             && Rc::ptr_eq(&self.keep_sources, &o.keep_sources)
             && self.loaded == o.loaded
+            && self.class == o.class
     }
 }
 
@@ -293,12 +297,15 @@ pub enum Msg {
     SetName(Option<String>),
     /// Show or hide the report view.
     ShowReport(bool),
+    /// A change to the class view (see [`ClassMsg`]).
+    Class(ClassMsg),
 }
 
 impl AppState {
     /// A fresh state for a document, the library and the student's name.
     pub fn with(doc: Rc<Document>, library: Library, name: Option<String>) -> AppState {
         AppState {
+            class: ClassView::new(&doc.id),
             doc,
             store: Rc::new(Store::new()),
             selected: None,
@@ -331,6 +338,7 @@ impl AppState {
             || !self.leaving.is_empty()
             || !self.drop_sources.is_empty()
             || !self.keep_sources.is_empty()
+            || self.class.unsaved()
     }
 
     fn plan(&self, file: &FileContents, anyway: bool, now: Millis) -> ImportPlan {
@@ -517,6 +525,7 @@ impl AppState {
         self.store = store.unwrap_or_default();
         self.doc = doc;
         self.loaded = false;
+        self.class.open(&self.doc.id);
         let id = self.doc.id.clone();
         let listed = self.library.documents.iter().any(|e| e.id == id);
         if self.library.current.as_deref() != listed.then_some(id.as_str()) {
@@ -769,8 +778,25 @@ impl AppState {
             }
             Msg::ShowReport(show) => {
                 self.report = show;
+                self.class.shown &= !show;
                 self.picker = None;
                 self.pending = None;
+            }
+            Msg::Class(msg) => {
+                let effect = self.class.update(msg, &self.doc);
+                if self.class.shown {
+                    self.report = false;
+                    self.picker = None;
+                    self.pending = None;
+                }
+                if let Some(status) = effect.status {
+                    self.announce(status);
+                }
+                match effect.problem {
+                    Some((problem, ok)) => self.problem(&Some(problem), ok),
+                    None => self.problem(&None, effect.stored),
+                }
+                return effect.changed;
             }
         }
         true
@@ -796,7 +822,7 @@ pub fn read_document(kv: &dyn KeyValue, entry: &Entry) -> Option<Document> {
 /// backed up and the user told.
 pub fn startup(kv: &mut dyn KeyValue) -> AppState {
     let mut state = open(kv);
-    if let Some(msg) = load(&state, kv) {
+    for msg in load(&state, kv).into_iter().chain(load_class(&state, kv)) {
         state.update(msg);
     }
     state
@@ -868,8 +894,15 @@ pub fn load(state: &AppState, kv: &mut dyn KeyValue) -> Option<Msg> {
     })
 }
 
-/// Writes everything `state` has waiting — documents left, the open one, the library — and
-/// returns what each save did, for the state to take in.
+/// Reads the open document's stored class when it has not been read yet (after start-up and
+/// after every switch of document), for the state to take in. The class view needs it before
+/// anything in it can change.
+pub fn load_class(state: &AppState, kv: &mut dyn KeyValue) -> Option<Msg> {
+    state.class.load(&state.doc, kv).map(Msg::Class)
+}
+
+/// Writes everything `state` has waiting — documents left, the open one, the library, the classes
+/// — and returns what each save did, for the state to take in.
 pub fn flush(state: &AppState, kv: &mut dyn KeyValue) -> Vec<Msg> {
     let mut out = Vec::new();
     for u in state.leaving.iter() {
@@ -888,6 +921,7 @@ pub fn flush(state: &AppState, kv: &mut dyn KeyValue) -> Vec<Msg> {
             &state.keep_sources,
         ))));
     }
+    out.extend(state.class.flush(kv).into_iter().map(Msg::Class));
     out
 }
 
@@ -909,6 +943,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::core::class::key::KeyChoice;
+    use crate::core::class::Filter;
     use crate::core::envelope::annotations_key;
     use crate::core::kv::{backup_key, StorageError};
     use crate::core::library::{library_key, Format};
@@ -1257,6 +1293,183 @@ mod tests {
         assert_eq!(problem, None);
         s.update(Msg::MergeFromTab(stored.expect("summary annotations")));
         check(&s);
+    }
+
+    fn class_files(doc: &Document, names: &[&str]) -> Msg {
+        let files = names
+            .iter()
+            .map(|n| crate::core::class::testing::file(doc, n, &[(10, 20, &["Pillar I"], "")]))
+            .collect();
+        Msg::Class(ClassMsg::OpenFiles(Rc::new(files)))
+    }
+
+    #[test]
+    fn a_class_survives_a_reload_and_leaves_the_teachers_annotations_alone() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        assert!(s.class.loaded, "start-up reads the stored class too");
+        annotate(&mut s, "mine", 1, 5, NOW);
+        run(&mut s, &mut kv, vec![]);
+        let store = s.store.clone();
+        s.update(Msg::Class(ClassMsg::Show(true)));
+        assert!(s.class.shown);
+        let doc = s.doc.clone();
+        run(&mut s, &mut kv, vec![class_files(&doc, &["Amina", "Ben"])]);
+        assert_eq!(s.status.0, "Opened 2 files: 2 new students.");
+        assert!(
+            Rc::ptr_eq(&s.store, &store),
+            "the teacher's annotations are untouched"
+        );
+        assert!(!s.class.dirty && !s.unsaved(), "written");
+        let key = crate::core::class::persist::class_key(&doc.id);
+        assert!(kv.text(&key).is_some());
+        let again = startup(&mut kv);
+        assert_eq!(again.class.set, s.class.set);
+        assert_eq!(
+            again.store.len(),
+            1,
+            "only the teacher's own: {:?}",
+            again.store
+        );
+        assert_eq!(stored_ids(&kv, &doc), ["mine"]);
+        // Showing the report closes the class view.
+        s.update(Msg::ShowReport(true));
+        assert!(!s.class.shown && s.report);
+    }
+
+    #[test]
+    fn nothing_changes_the_class_before_the_stored_one_is_read() {
+        let mut kv = Mem::default();
+        let mut first = startup(&mut kv);
+        let doc = first.doc.clone();
+        run(&mut first, &mut kv, vec![class_files(&doc, &["Amina"])]);
+        let mut s = open(&mut kv);
+        assert!(!s.class.loaded);
+        assert!(s.update(class_files(&doc, &["Ben"])));
+        assert!(
+            s.status.0.starts_with("The class is still being read"),
+            "{}",
+            s.status.0
+        );
+        assert!(s.class.set.students().is_empty() && !s.class.dirty);
+        let msg = load_class(&s, &mut kv).expect("a read is due");
+        s.update(msg);
+        assert_eq!(load_class(&s, &mut kv).map(|_| ()), None, "read once");
+        run(&mut s, &mut kv, vec![class_files(&doc, &["Ben"])]);
+        let names: Vec<&str> = (s.class.set.students().iter())
+            .map(|st| st.name.as_str())
+            .collect();
+        assert_eq!(names, ["Amina", "Ben"], "the stored class was kept");
+    }
+
+    #[test]
+    fn a_class_left_unsaved_is_written_and_found_again() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        let summary = s.doc.clone();
+        s.update(class_files(&summary, &["Amina"]));
+        assert!(s.class.dirty);
+        let (doc, entry, source) = pasted();
+        kv.set(&document_key(&doc.id), source).unwrap();
+        s.update(Msg::AddDocument {
+            doc,
+            source: source.into(),
+            entry,
+            kept: Ok(()),
+        });
+        assert_eq!(s.class.leaving.len(), 1, "kept until written");
+        assert!(
+            s.class.set.is_empty() && !s.class.loaded,
+            "the new document's class"
+        );
+        // Back before anything was written: the unsaved class again.
+        s.update(Msg::OpenDocument(summary.clone()));
+        assert_eq!(s.class.set.students().len(), 1);
+        assert!(s.class.loaded && s.class.dirty && s.class.leaving.is_empty());
+        let (doc, ..) = pasted();
+        s.update(Msg::OpenDocument(doc));
+        run(&mut s, &mut kv, vec![]);
+        assert!(s.class.leaving.is_empty() && !s.unsaved());
+        s.update(Msg::OpenDocument(summary));
+        let msg = load_class(&s, &mut kv).expect("a read is due");
+        s.update(msg);
+        assert_eq!(s.class.set.students()[0].name, "Amina");
+    }
+
+    #[test]
+    fn a_class_that_cannot_be_saved_stays_in_the_tab_and_says_so() {
+        let mut kv = crate::core::class::testing::Mem::default();
+        let mut s = startup(&mut kv);
+        let doc = s.doc.clone();
+        kv.full = true;
+        s.update(class_files(&doc, &["Amina"]));
+        for m in flush(&s, &mut kv) {
+            s.update(m);
+        }
+        let alert = s.alert.clone().expect("an alert");
+        assert!(
+            alert.starts_with(
+                "The class could not be saved: this browser's storage for the page is full."
+            ),
+            "{alert}"
+        );
+        assert!(s.class.dirty && s.save_failed);
+        assert_eq!(s.class.set.students().len(), 1, "nothing lost in the tab");
+        kv.full = false;
+        for m in flush(&s, &mut kv) {
+            s.update(m);
+        }
+        assert!(!s.class.dirty && !s.save_failed);
+        assert_eq!(
+            s.status.0,
+            "Saving works again: all your changes are saved."
+        );
+    }
+
+    #[test]
+    fn class_messages_say_what_they_did() {
+        let mut kv = Mem::default();
+        let mut s = startup(&mut kv);
+        let doc = s.doc.clone();
+        s.update(class_files(&doc, &["Amina", "Ben"]));
+        let say = |s: &mut AppState, msg: ClassMsg| {
+            s.update(Msg::Class(msg));
+            s.status.0.clone()
+        };
+        assert_eq!(
+            say(
+                &mut s,
+                ClassMsg::SetKey(Some(KeyChoice::Student("ben".into())))
+            ),
+            "Ben's annotations are the answer key."
+        );
+        let hidden = say(&mut s, ClassMsg::HideNames(true));
+        assert!(hidden.starts_with("Names are hidden"));
+        let removed = say(&mut s, ClassMsg::RemoveStudent("ben".into()));
+        assert!(
+            removed.starts_with("Removed Student ") && !removed.contains("Ben"),
+            "{removed}"
+        );
+        assert_eq!(s.class.set.key(), None);
+        assert!(!s.update(Msg::Class(ClassMsg::RemoveStudent("ben".into()))));
+        assert_eq!(
+            say(&mut s, ClassMsg::SetKey(Some(KeyChoice::Teacher))),
+            "Your own annotations are the answer key."
+        );
+        assert!(s.update(Msg::Class(ClassMsg::SetHeatFilter(Filter::Tag(
+            "pillar-1".into()
+        )))));
+        assert_eq!(s.class.filter, Filter::Tag("pillar-1".into()));
+        assert!(s.class.opened.is_some());
+        assert!(s.update(Msg::Class(ClassMsg::DismissReport)));
+        assert_eq!(s.class.opened, None);
+        assert_eq!(
+            say(&mut s, ClassMsg::Clear),
+            "Cleared the class. The students' files themselves are unchanged."
+        );
+        run(&mut s, &mut kv, vec![]);
+        let key = crate::core::class::persist::class_key(&doc.id);
+        assert_eq!(kv.text(&key), None, "a cleared class leaves nothing stored");
     }
 
     /// A plan made a step at a time reaches the report only while its planning still runs, and

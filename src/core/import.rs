@@ -89,8 +89,9 @@ fn clamp_future(a: &mut Annotation, now: Millis) -> bool {
 
 /// The tags known while planning (the store's and those the plan adds), indexed so that each
 /// label resolves in constant time: a hostile file with thousands of labels that slug to the
-/// same id costs linear work, not quadratic.
-struct TagIndex {
+/// same id costs linear work, not quadratic. The class view resolves its students' labels with
+/// it too.
+pub(crate) struct TagIndex {
     by_label: HashMap<String, String>,
     taken: HashSet<String>,
     /// The next number to try after a slug, per slug.
@@ -101,14 +102,9 @@ struct TagIndex {
 }
 
 impl TagIndex {
-    fn new(store: &Store, file: &FileContents) -> TagIndex {
-        let known = store.tags();
-        let mut described = HashMap::new();
-        for t in &file.taxonomy {
-            described
-                .entry(t.label.to_lowercase())
-                .or_insert_with(|| t.clone());
-        }
+    /// Indexes `known` tags, of which `customs` are the user's own (new themes take the
+    /// palette's colours after theirs).
+    pub(crate) fn new(known: &[Tag], customs: usize) -> TagIndex {
         TagIndex {
             by_label: known
                 .iter()
@@ -116,8 +112,19 @@ impl TagIndex {
                 .collect(),
             taken: known.iter().map(|t| t.id.clone()).collect(),
             next: HashMap::new(),
-            customs: store.custom_tags().len(),
-            described,
+            customs,
+            described: HashMap::new(),
+        }
+    }
+
+    /// Takes the themes a file describes (colour, badge, description) for the new tags made from
+    /// its labels, in place of the previous file's.
+    pub(crate) fn describe(&mut self, taxonomy: &[super::w3c::FileTag]) {
+        self.described.clear();
+        for t in taxonomy {
+            self.described
+                .entry(t.label.to_lowercase())
+                .or_insert_with(|| t.clone());
         }
     }
 
@@ -134,7 +141,13 @@ impl TagIndex {
     }
 }
 
-fn resolve_tags(labels: &[String], index: &mut TagIndex, plan_tags: &mut Vec<Tag>) -> Vec<String> {
+/// The tag ids of `labels` (case-insensitive), making a theme for each label not known yet and
+/// adding it to `plan_tags`.
+pub(crate) fn resolve_tags(
+    labels: &[String],
+    index: &mut TagIndex,
+    plan_tags: &mut Vec<Tag>,
+) -> Vec<String> {
     labels
         .iter()
         .map(|label| {
@@ -305,7 +318,11 @@ impl PlanState {
         PlanState {
             here: document_iri(&doc.id),
             plan,
-            index: TagIndex::new(store, file),
+            index: {
+                let mut index = TagIndex::new(&store.tags(), store.custom_tags().len());
+                index.describe(&file.taxonomy);
+                index
+            },
             next: 0,
             anchor_other_document,
             now,

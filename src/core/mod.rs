@@ -2,6 +2,7 @@
 pub mod agreement;
 pub mod anchor;
 pub mod app;
+pub mod class;
 pub mod document;
 pub mod envelope;
 pub mod import;

@@ -43,7 +43,7 @@ fn not_saved(e: &StorageError) -> Problem {
 
 /// Reads a stored value, backing it up when it cannot be read as `parse` wants. `Ok(None)`: no
 /// value (or one now backed up, with the message in `problem`); `Err`: nothing may be written.
-fn read<T, E: std::fmt::Display>(
+pub(crate) fn read<T, E: std::fmt::Display>(
     kv: &mut dyn KeyValue,
     key: &str,
     scope: &str,

@@ -140,7 +140,7 @@ const CSV_FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// doubled. A field starting with one of [`CSV_FORMULA_STARTS`] gets an apostrophe so
 /// spreadsheets show text, not a formula. This also prefixes plain negative numbers (a note
 /// "-5" becomes "'-5"), as OWASP advises: telling a number from a formula is not worth the risk.
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(CSV_FORMULA_STARTS) {
         format!("'{s}")
     } else {

@@ -123,14 +123,18 @@ pub fn export_file_name(doc: &Document, name: Option<&str>) -> String {
     }
 }
 
-fn export_one(a: &Annotation, store: &Store, source: &str, anchorer: &Anchorer) -> Value {
+/// One annotation as W3C JSON; `label` names a tag id. An unplaced annotation (`orphan`) has no
+/// trustworthy position: only its quote travels.
+pub(crate) fn annotation_json(
+    a: &Annotation,
+    label: &dyn Fn(&str) -> String,
+    source: &str,
+    anchorer: &Anchorer,
+) -> Value {
     let mut body: Vec<Value> = a
         .tags
         .iter()
-        .map(|t| {
-            let label = store.tag(t).map_or(t.as_str(), |t| t.label.as_str());
-            json!({ "type": "TextualBody", "purpose": "tagging", "value": label })
-        })
+        .map(|t| json!({ "type": "TextualBody", "purpose": "tagging", "value": label(t) }))
         .collect();
     if !a.note.is_empty() {
         body.push(json!({
@@ -144,7 +148,18 @@ fn export_one(a: &Annotation, store: &Store, source: &str, anchorer: &Anchorer) 
     } else {
         "highlighting"
     };
-    let (prefix, suffix) = anchorer.context(a.start, a.end, CONTEXT_CHARS);
+    let selector = if a.orphan && a.quote.is_empty() {
+        // Unplaced with no quote (it came with a position only): where it said is all there is.
+        json!([{ "type": "TextPositionSelector", "start": a.start, "end": a.end }])
+    } else if a.orphan {
+        json!([{ "type": "TextQuoteSelector", "exact": a.quote, "prefix": "", "suffix": "" }])
+    } else {
+        let (prefix, suffix) = anchorer.context(a.start, a.end, CONTEXT_CHARS);
+        json!([
+            { "type": "TextQuoteSelector", "exact": a.quote, "prefix": prefix, "suffix": suffix },
+            { "type": "TextPositionSelector", "start": a.start, "end": a.end }
+        ])
+    };
     let mut item = json!({
         "id": annotation_iri(&a.id),
         "type": "Annotation",
@@ -152,13 +167,7 @@ fn export_one(a: &Annotation, store: &Store, source: &str, anchorer: &Anchorer) 
         "created": iso(a.created),
         "modified": iso(a.modified),
         "body": body,
-        "target": {
-            "source": source,
-            "selector": [
-                { "type": "TextQuoteSelector", "exact": a.quote, "prefix": prefix, "suffix": suffix },
-                { "type": "TextPositionSelector", "start": a.start, "end": a.end }
-            ]
-        }
+        "target": { "source": source, "selector": selector }
     });
     let obj = item.as_object_mut().expect("object");
     if let Some(name) = &a.creator {
@@ -177,27 +186,35 @@ fn export_one(a: &Annotation, store: &Store, source: &str, anchorer: &Anchorer) 
 /// `AnnotationCollection` with one embedded `AnnotationPage`.
 pub fn export(doc: &Document, store: &Store, anchorer: &Anchorer, generated: Millis) -> Value {
     let source = document_iri(&doc.id);
-    let mut items: Vec<Value> = store
+    let label = |t: &str| store.tag(t).map_or(t, |t| t.label.as_str()).to_string();
+    let items: Vec<Value> = store
         .in_document_order()
         .into_iter()
-        .map(|a| export_one(a, store, &source, anchorer))
+        .chain(store.orphans())
+        .map(|a| annotation_json(a, &label, &source, anchorer))
         .collect();
-    for o in store.orphans() {
-        let mut item = export_one(o, store, &source, anchorer);
-        // An unplaced annotation has no trustworthy position: only its quote travels.
-        item["target"]["selector"] = json!([{
-            "type": "TextQuoteSelector", "exact": o.quote, "prefix": "", "suffix": ""
-        }]);
-        items.push(item);
-    }
-    let collection = format!(
-        "urn:uuid:{}",
-        derived_uuid(&format!("collection {}", doc.id))
-    );
-    let page = format!("urn:uuid:{}", derived_uuid(&format!("page 0 {}", doc.id)));
     let title: String = doc.title().split_whitespace().collect::<Vec<_>>().join(" ");
-    let taxonomy: Vec<Value> = store
-        .custom_tags()
+    collection_json(
+        &doc.id,
+        &format!("Annotations on “{title}”"),
+        items,
+        store.custom_tags(),
+        generated,
+    )
+}
+
+/// An `AnnotationCollection` of `items` in one embedded page, its ids derived from `seed` (so the
+/// same export gets the same ids), carrying the user's own themes in [`TAXONOMY_KEY`].
+pub(crate) fn collection_json(
+    seed: &str,
+    label: &str,
+    items: Vec<Value>,
+    themes: &[Tag],
+    generated: Millis,
+) -> Value {
+    let collection = format!("urn:uuid:{}", derived_uuid(&format!("collection {seed}")));
+    let page = format!("urn:uuid:{}", derived_uuid(&format!("page 0 {seed}")));
+    let taxonomy: Vec<Value> = themes
         .iter()
         .map(|t| json!({ "label": t.label, "color": t.color, "description": t.description, "badge": t.badge }))
         .collect();
@@ -205,7 +222,7 @@ pub fn export(doc: &Document, store: &Store, anchorer: &Anchorer, generated: Mil
         "@context": CONTEXT,
         "id": collection,
         "type": "AnnotationCollection",
-        "label": format!("Annotations on “{title}”"),
+        "label": label,
         "total": items.len(),
         "generator": { "type": "Software", "name": "R2P Annotator" },
         "generated": iso(generated),
@@ -306,6 +323,8 @@ pub struct FileContents {
     pub taxonomy: Vec<FileTag>,
     /// Things the reader noticed but that do not stop the import.
     pub warnings: Vec<String>,
+    /// The `creator` of the collection or page as a whole, when it names one.
+    pub creator: Option<String>,
 }
 
 fn has_type(v: &Value, name: &str) -> bool {
@@ -650,7 +669,10 @@ pub fn read_file(bytes: &[u8]) -> Result<FileContents, FileError> {
             FileError::NotJson(e.to_string())
         }
     })?;
-    let mut out = FileContents::default();
+    let mut out = FileContents {
+        creator: read_creator(root.get("creator")).filter(|_| !has_type(&root, "Annotation")),
+        ..FileContents::default()
+    };
     let items: Vec<&Value> = if let Value::Array(a) = &root {
         a.iter().collect()
     } else if has_type(&root, "AnnotationCollection") {
@@ -787,6 +809,34 @@ mod tests {
         ] {
             assert_eq!(base64url(bytes), want);
         }
+    }
+
+    #[test]
+    fn a_collection_names_its_creator_and_an_annotation_its_own() {
+        let file = read_file(
+            br#"{"type":"AnnotationCollection","creator":{"type":"Person","name":" Amina  Diallo "},"first":{"type":"AnnotationPage","items":[]}}"#,
+        )
+        .unwrap();
+        assert_eq!(file.creator.as_deref(), Some("Amina  Diallo"));
+        let one = read_file(
+            br#"{"type":"Annotation","creator":"Ben","target":{"selector":{"type":"TextQuoteSelector","exact":"x"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(one.creator, None, "a lone annotation's creator is its own");
+        assert_eq!(one.items[0].creator.as_deref(), Some("Ben"));
+    }
+
+    #[test]
+    fn an_unplaced_annotation_without_a_quote_travels_by_its_position() {
+        let mut a = Annotation::bare("x", 3, 9, &["pillar-1"]);
+        a.orphan = true;
+        let label = |t: &str| format!("label of {t}");
+        let item = annotation_json(&a, &label, "ni:///here", &Anchorer::new("0123456789"));
+        let back = read_file(&serde_json::to_vec(&item).unwrap()).unwrap();
+        assert_eq!(back.rejected, vec![]);
+        assert_eq!(back.items[0].selectors.position, Some((3, 9)));
+        assert_eq!(back.items[0].selectors.exact, None);
+        assert_eq!(back.items[0].tags, ["label of pillar-1"]);
     }
 
     proptest! {
