@@ -145,3 +145,19 @@ export function w3c(doc, annotations, units, source = doc.source) {
     modified: new Date(a.modified).toISOString(),
   }));
 }
+
+/**
+ * One student's exported file: a W3C AnnotationCollection signed by `creator` (the collection's
+ * and each annotation's), as the app's Export JSON writes it once a name is set.
+ */
+export function classFile(doc, creator, annotations) {
+  const items = w3c(doc, annotations, 'codepoints').map((a) => ({ ...a, creator: { type: 'Person', name: creator } }));
+  return JSON.stringify({
+    '@context': 'http://www.w3.org/ns/anno.jsonld',
+    type: 'AnnotationCollection',
+    label: `Annotations by ${creator}`,
+    creator: { type: 'Person', name: creator },
+    total: items.length,
+    first: { type: 'AnnotationPage', items },
+  });
+}

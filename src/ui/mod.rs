@@ -1,5 +1,7 @@
 //! The Yew UI: one reducer state shared through a context, small function components.
 
+mod chart;
+mod class;
 mod document_view;
 mod library;
 mod list;
@@ -139,6 +141,8 @@ pub fn app() -> Html {
             </div>
             if state.report {
                 <report::ReportView />
+            } else if state.class.shown {
+                <class::ClassView />
             } else {
                 <main class="layout">
                     <div class="reading">

@@ -15,7 +15,7 @@ use crate::core::window::WINDOW_FROM;
 use crate::web::clock;
 use crate::web::reveal::{reveal, Revealed};
 
-fn safe_color(c: &str) -> &str {
+pub(super) fn safe_color(c: &str) -> &str {
     if parse_hex_color(c).is_some() {
         c
     } else {

@@ -66,6 +66,22 @@ pub fn use_persistence(state: AppContext) {
         );
     }
     {
+        // A changed class is saved after the same pause.
+        let latest = latest.clone();
+        let d = state.dispatcher();
+        use_effect_with(
+            (super::ByPtr(state.class.set.clone()), state.class.dirty),
+            move |(_, dirty)| {
+                let timer = dirty.then(|| {
+                    gloo::timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
+                        flush(&latest.borrow(), &d)
+                    })
+                });
+                move || drop(timer)
+            },
+        );
+    }
+    {
         // Leaving the page, hiding it or leaving the window saves what is pending right away.
         let latest = latest.clone();
         let d = state.dispatcher();
@@ -95,6 +111,9 @@ pub fn use_persistence(state: AppContext) {
         use_effect_with(state.doc.id.clone(), move |_| {
             frame::after_next_paint(move || {
                 if let Some(msg) = app::load(&latest.borrow(), &mut Local) {
+                    d.dispatch(msg);
+                }
+                if let Some(msg) = app::load_class(&latest.borrow(), &mut Local) {
                     d.dispatch(msg);
                 }
             });

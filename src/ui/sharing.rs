@@ -176,6 +176,8 @@ pub fn share_buttons() -> Html {
 #[hook]
 pub fn use_drop_and_paste(state: AppContext) {
     let latest = use_latest(&state);
+    let class_shown = use_mut_ref(|| false);
+    *class_shown.borrow_mut() = state.class.shown;
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
         let opts = EventListenerOptions::enable_prevent_default();
@@ -191,12 +193,21 @@ pub fn use_drop_and_paste(state: AppContext) {
         let d = state.dispatcher();
         let dropped = latest.clone();
         let ondrop = EventListener::new_with_options(&document, "drop", opts, move |e| {
-            let Some(file) = e
+            let Some(list) = e
                 .dyn_ref::<web_sys::DragEvent>()
                 .and_then(|d| d.data_transfer())
                 .and_then(|dt| dt.files())
-                .and_then(|f| f.get(0))
             else {
+                return;
+            };
+            // In the class view a drop is a batch of students' files.
+            if *class_shown.borrow() {
+                e.prevent_default();
+                let batch = (0..list.length()).filter_map(|i| list.get(i)).collect();
+                super::class::open_class_files(d.clone(), batch);
+                return;
+            }
+            let Some(file) = list.get(0) else {
                 return;
             };
             e.prevent_default();

@@ -58,6 +58,13 @@ pub fn toolbar() -> Html {
         let showing = state.report;
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::ShowReport(!showing)))
     };
+    let onclass = {
+        let d = state.dispatcher();
+        let showing = state.class.shown;
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Msg::Class(crate::core::class::ClassMsg::Show(!showing)))
+        })
+    };
     html! {
         <header class="toolbar">
             <span class="brand">{ "R2P Annotator" }</span>
@@ -70,6 +77,8 @@ pub fn toolbar() -> Html {
                     value={state.name.clone().unwrap_or_default()} onchange={onname}
                     title="Signs your new annotations and names your exported files" />
                 <button type="button" aria-pressed={state.report.to_string()} onclick={onreport}>{ "Report" }</button>
+                <button type="button" aria-pressed={state.class.shown.to_string()} onclick={onclass}
+                    title="Open your students' files and see where the class agrees">{ "Class view" }</button>
                 <super::sharing::ShareButtons />
                 <button type="button" onclick={step(true)} disabled={!state.store.can_undo()}
                     title="Undo (Ctrl+Z)">{ "Undo" }</button>

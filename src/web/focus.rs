@@ -1,4 +1,4 @@
-//! Focus for modal dialogs: Tab and Shift+Tab cycle inside, and focus goes back where it was.
+//! Focus: modal dialogs (Tab and Shift+Tab cycle inside, focus goes back where it was), roving focus among marked runs.
 
 use wasm_bindgen::JsCast;
 
@@ -47,6 +47,30 @@ pub fn active() -> Option<web_sys::HtmlElement> {
 /// Gives focus back to `el` if it is still in the page.
 pub fn restore(el: Option<web_sys::HtmlElement>) {
     if let Some(el) = el.filter(|el| el.is_connected()) {
+        let _ = el.focus();
+    }
+}
+
+/// The number in attribute `name` of the element an event happened on, or of its nearest
+/// ancestor that has one (a click on text inside a highlight).
+pub fn number_attr(target: Option<web_sys::EventTarget>, name: &str) -> Option<usize> {
+    let el = target?.dyn_into::<web_sys::Element>().ok()?;
+    el.closest(&format!("[{name}]"))
+        .ok()
+        .flatten()?
+        .get_attribute(name)?
+        .parse()
+        .ok()
+}
+
+/// Focuses the first element inside `root` that `selector` matches.
+pub fn focus_in(root: &web_sys::Element, selector: &str) {
+    if let Some(el) = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
         let _ = el.focus();
     }
 }
