@@ -38,7 +38,13 @@ pub fn chart(props: &ChartProps) -> Html {
     let most = totals.iter().copied().max().unwrap_or(0).max(1);
     let span = WIDTH - LABEL_ROOM - TOTAL_ROOM;
     let height = t.rows.len() * (BAR + GAP) + GAP;
-    let color = |i: usize| props.colors.get(i).cloned().unwrap_or_else(|| "#cccccc".into());
+    let color = |i: usize| {
+        props
+            .colors
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| "#cccccc".into())
+    };
     let bars: Html = t
         .rows
         .iter()
@@ -94,7 +100,11 @@ pub fn chart(props: &ChartProps) -> Html {
         .iter()
         .zip(&totals)
         .map(|(row, total)| {
-            let cells: Html = row.values.iter().map(|v| html! { <td>{ v }</td> }).collect();
+            let cells: Html = row
+                .values
+                .iter()
+                .map(|v| html! { <td>{ v }</td> })
+                .collect();
             html! { <tr><th scope="row">{ row.label.clone() }</th>{ cells }<td>{ total }</td></tr> }
         })
         .collect();

@@ -49,13 +49,16 @@ pub fn figures() -> Html {
     let set = state.class.set.clone();
     let hide = set.hidden();
     let doc = state.doc.clone();
-    let charts = use_memo((ByPtr(set.clone()), ByPtr(doc.clone()), hide), |(s, d, h)| {
-        [
-            Rc::new(tags_per_student(&s.0, *h)),
-            Rc::new(pillars_per_paragraph(&s.0, &d.0)),
-            Rc::new(themes_by_students(&s.0)),
-        ]
-    });
+    let charts = use_memo(
+        (ByPtr(set.clone()), ByPtr(doc.clone()), hide),
+        |(s, d, h)| {
+            [
+                Rc::new(tags_per_student(&s.0, *h)),
+                Rc::new(pillars_per_paragraph(&s.0, &d.0)),
+                Rc::new(themes_by_students(&s.0)),
+            ]
+        },
+    );
     let agreements = use_memo((ByPtr(set.clone()), ByPtr(doc.clone())), |(s, d)| {
         tag_agreement(&s.0, &d.0)
     });
@@ -129,7 +132,9 @@ pub fn figures() -> Html {
     let pillar_heads: Html = PILLARS
         .iter()
         .map(|p| {
-            let label = set.tag(p).map_or_else(|| p.to_string(), |t| t.label.clone());
+            let label = set
+                .tag(p)
+                .map_or_else(|| p.to_string(), |t| t.label.clone());
             html! { <th scope="colgroup" colspan="4">{ label }</th> }
         })
         .collect();

@@ -15,7 +15,10 @@ use crate::web::files;
 
 /// Reads picked or dropped files into the class (only `.json`/`.jsonld` ones from a folder), and
 /// says which could not be read.
-pub(crate) fn open_class_files(d: UseReducerDispatcher<super::state::AppState>, picked: Vec<web_sys::File>) {
+pub(crate) fn open_class_files(
+    d: UseReducerDispatcher<super::state::AppState>,
+    picked: Vec<web_sys::File>,
+) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut batch = Vec::new();
         let mut problems = Vec::new();
@@ -23,7 +26,8 @@ pub(crate) fn open_class_files(d: UseReducerDispatcher<super::state::AppState>, 
         for file in picked {
             let name = file.name();
             let lower = name.to_lowercase();
-            if !(lower.ends_with(".json") || lower.ends_with(".jsonld")) && file.type_().is_empty() {
+            if !(lower.ends_with(".json") || lower.ends_with(".jsonld")) && file.type_().is_empty()
+            {
                 skipped += 1;
                 continue;
             }
