@@ -10,7 +10,7 @@
 //     --timeout S    cap per measured step, seconds (default 60); a step over it is a "timeout"
 //     --profile      also write CPU profiles and trace summaries for the app's 10k open and
 //                    add-one cases (bench/profile-*.txt, *.cpuprofile, *.json)
-//     --only LIST    comma-separated subset of: size,cold,open,import,recogito,floor
+//     --only LIST    comma-separated subset of: size,cold,open,import,class,recogito,floor
 //     --markdown     also print the targets table as Markdown (for README.md)
 //     --sizes LIST   annotation set sizes (default 1000,10000; import uses 10000 when listed)
 //     --out FILE     where to write the JSON (default bench/results.json)
@@ -30,7 +30,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './lib/server.mjs';
-import { describeText, generate, envelope, w3c, TAGS } from './lib/data.mjs';
+import { describeText, generate, envelope, w3c, classFile, TAGS } from './lib/data.mjs';
 import { summary, round, fmtMs, fmtSummary, fmtBytes, table } from './lib/stats.mjs';
 import { wasmNameMap, summarizeCpuProfile, summarizeTrace } from './lib/profile.mjs';
 
@@ -77,6 +77,8 @@ const TARGETS = {
   add10000: { max: 16, unit: 'ms' }, // with the side list and the per-tag counts
   importReport: { max: 150, unit: 'ms' }, // file chosen → report shown
   importApply: { max: 300, unit: 'ms' }, // Import clicked → applied and painted
+  classOpen: { max: 1000, unit: 'ms' }, // issue 11: 30 students' files × 200 chosen → class view drawn
+  classFilter: { max: 50, unit: 'ms' }, // issue 11: heat layer's tag filter changed → painted
   vsRecogito: { faster: 3 }, // every open/add-one scenario, against Recogito's faster renderer
   vsFloor: { faster: 1 }, // and no slower than the plain-JS floor
 };
@@ -496,6 +498,74 @@ async function appImport(n) {
   }
 }
 
+// ---- class view (issue 11) ------------------------------------------------------------------------
+/** The class the class view opens: students' files of annotations each (classFile in lib/data.mjs). */
+const CLASS = { students: 30, each: 200 };
+
+/**
+ * In the app with no annotations: Class view, then the class's files chosen in "Open students'
+ * files" (File objects made before the clock starts, as a picked batch is) → the roster, the heat
+ * layer and the figures painted (openMs); then the heat layer's filter set to Pillar II → its
+ * runs painted (filterMs).
+ */
+async function appClass() {
+  const ctx = await newPage({ config: { textLength: DOC.text.length } });
+  try {
+    await ctx.page.goto(APP(), { waitUntil: 'commit' });
+    const boot = await capped(ctx, ctx.page.evaluate(() => window.__bench.boot.doc));
+    if (boot.timeout || boot.error) return boot;
+    return await capped(
+      ctx,
+      ctx.page.evaluate(
+        async ([n, tout]) => {
+          const B = window.__bench;
+          const files = [];
+          for (let i = 0; i < n; i++) {
+            const text = await (await fetch(`/data/class-${i}.json`)).text();
+            files.push(new File([text], `student-${i}.json`, { type: 'application/json' }));
+          }
+          [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Class view').click();
+          const view = await B.until(() => document.querySelector('input[type="file"][aria-label="Open students\' files"]'), tout);
+          if (view.timeout) return { timeout: true, step: 'class view' };
+          await B.settle(5, 300);
+          const t0 = performance.now();
+          const dt = new DataTransfer();
+          files.forEach((f) => dt.items.add(f));
+          view.value.files = dt.files;
+          view.value.dispatchEvent(new Event('change', { bubbles: true }));
+          const drawn = await B.until(
+            () =>
+              document.querySelectorAll('.class-view table.roster tbody tr').length === n &&
+              document.querySelector('.class-view mark.heat') &&
+              document.querySelector('.class-agreement table'),
+            tout,
+          );
+          if (drawn.timeout) return { timeout: true, step: 'open' };
+          const runs = document.querySelectorAll('.class-view mark.heat').length;
+          await B.settle(5, 300);
+          const select = document.querySelector('.heat-tools select');
+          const t1 = performance.now();
+          select.value = 'pillar-2';
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+          const filtered = await B.until(() => document.querySelector('.heat-text')?.dataset.filter === 'pillar-2', tout);
+          if (filtered.timeout) return { timeout: true, step: 'filter', openMs: drawn.tPaint - t0 };
+          const runsFiltered = document.querySelectorAll('.class-view mark.heat').length;
+          return {
+            openMs: drawn.tPaint - t0,
+            filterMs: filtered.tPaint - t1,
+            runs,
+            runsFiltered,
+            verified: runs > 0 && runsFiltered > 0 && runsFiltered < runs,
+          };
+        },
+        [CLASS.students, TOUT()],
+      ),
+    );
+  } finally {
+    if (!ctx.closed) await ctx.context.close();
+  }
+}
+
 // ---- Recogito -----------------------------------------------------------------------------------------
 async function recogitoRun(renderer, n, { memory = false } = {}) {
   const ctx = await newPage();
@@ -881,6 +951,14 @@ async function main() {
     }
   }
 
+  if (want('class')) {
+    const names = ['Amina', 'Ben', 'Chloé', 'Dmitri', 'Elif', 'Farah'];
+    for (let i = 0; i < CLASS.students; i++) {
+      const anns = generate(DOC, CLASS.each, SEED + 100 + i);
+      data.set(`/data/class-${i}.json`, { type: 'application/json', body: classFile(DOC, `${names[i % names.length]} ${i + 1}`, anns) });
+    }
+  }
+
   // -- 1. transfer size --
   if (want('size')) results.sizes = transferSize();
 
@@ -1004,6 +1082,25 @@ async function main() {
       valueChars: runs.map((r) => r.stored?.chars).find(Boolean) || null,
       valueUtf8Bytes: runs.map((r) => r.stored?.utf8Bytes).find(Boolean) || null,
       storedAnnotations: runs.map((r) => r.stored?.annotations).find(Boolean) || null,
+    };
+  }
+
+  if (want('class')) {
+    log(`app: class view, ${CLASS.students} files × ${CLASS.each} × ${SLOW_RUNS}`);
+    const runs = [];
+    for (let i = 0; i < SLOW_RUNS; i++) {
+      const r = { load1: round(os.loadavg()[0], 2), ...(await appClass()) };
+      log(`  run ${i + 1}: ${r.timeout ? `timeout (${r.step})` : r.error ? r.error : `opened ${fmtMs(r.openMs)}, filter ${fmtMs(r.filterMs)} (${r.runs} runs, ${r.runsFiltered} with Pillar II; verified ${r.verified})`}`);
+      runs.push(r);
+    }
+    const ok = (x) => x && !x.timeout && !x.error && x.verified;
+    results.app.class = {
+      what: `${CLASS.students} students' files × ${CLASS.each} annotations chosen → roster, heat layer and figures painted (openMs); heat filter set to Pillar II → painted (filterMs)`,
+      openMs: summary(runs.map((r) => (ok(r) ? r.openMs : null))),
+      filterMs: summary(runs.map((r) => (ok(r) ? r.filterMs : null))),
+      timeouts: runs.filter((r) => r.timeout).length,
+      failures: runs.filter((r) => !r.timeout && !ok(r)).length,
+      runs,
     };
   }
 
@@ -1169,6 +1266,11 @@ function report(R) {
     rows.push(['4. delete one at 10k → painted', fmtSummary(d.deleteMs, d), '', '', '']);
     rows.push(['4. undo at 10k → painted', fmtSummary(d.undoMs, d), '', '', '']);
   }
+  const cv = A.class;
+  if (cv) {
+    rows.push([`6. class view: ${CLASS.students} files × ${CLASS.each} → drawn`, fmtSummary(cv.openMs, cv), '', '', '']);
+    rows.push(['6. class view: heat filter → painted', fmtSummary(cv.filterMs, cv), '', '', '']);
+  }
   const im = A.import10000;
   if (im) {
     rows.push(['5. import 10k: file → report shown', fmtSummary(im.reportMs, im), '', '', '']);
@@ -1244,6 +1346,10 @@ function report(R) {
   if (im) {
     row('Import a 10k file: file chosen → report shown', [cell(im.reportMs, im)], TARGETS.importReport, med(im.reportMs));
     row('Import a 10k file: Import clicked → applied and painted', [cell(im.applyMs, im)], TARGETS.importApply, med(im.applyMs));
+  }
+  if (cv) {
+    row(`Class view: ${CLASS.students} students' files × ${CLASS.each} chosen → drawn`, [cell(cv.openMs, cv)], TARGETS.classOpen, med(cv.openMs));
+    row("Class view: heat layer's tag filter → painted", [cell(cv.filterMs, cv)], TARGETS.classFilter, med(cv.filterMs));
   }
   R.targets = targets;
   const header = ['What', 'App', 'Recogito spans', 'Recogito CSS highlights', 'plain-JS floor', 'Target', 'holds?'];

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use e2e_support::{canonical_text, numbered_paragraph, run, slice, words, App};
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -200,8 +201,15 @@ async fn cell(app: &App, caption: &str, row: &str, column: &str) -> Value {
     .await
 }
 
-/// Clicks the class view's button named `name`.
+/// Clicks the class view's button named `name` (brought to the middle of the view first, clear
+/// of the sticky toolbar).
 async fn click(app: &App, name: &str) {
+    app.js(
+        "const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === arguments[0]);\
+         if (b) b.scrollIntoView({ block: 'center' });",
+        vec![json!(name)],
+    )
+    .await;
     app.button(name)
         .await
         .click()
@@ -328,6 +336,43 @@ fn a_teacher_sees_where_five_students_agree() {
             Value::Null,
             "the teacher's annotation is not the class's"
         );
+
+        // The keyboard: the first run holds the Tab stop, → moves it to the next run, whose
+        // students show beside the text.
+        let first = app
+            .js(
+                "const m = document.querySelector('.heat-text mark[tabindex=\"0\"]'); m.focus(); return m.dataset.s;",
+                vec![],
+            )
+            .await;
+        app.press(&[Key::Right.into()]).await;
+        app.wait_js(
+            "the next run focused, its details shown",
+            "const a = document.activeElement;\
+             return !!a && a.matches('.heat-text mark[tabindex=\"0\"]') && a.dataset.s !== arguments[0]\
+               && document.querySelectorAll('.heat-text mark[tabindex]').length === 1\
+               && document.querySelector('.heat-details').textContent.includes(a.title);",
+            vec![first],
+        )
+        .await;
+        // Pointing at Dmitri's words names the four students who marked them, with their tags.
+        let details = app
+            .js(
+                "const m = [...document.querySelectorAll('.class-view mark.heat')]\
+                   .find(m => +m.dataset.s <= arguments[0] && arguments[0] < +m.dataset.e);\
+                 m.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));\
+                 return null;",
+                vec![json!(s.inner.0)],
+            )
+            .await;
+        assert_eq!(details, Value::Null);
+        app.wait_js(
+            "who marked Dmitri's words",
+            "const t = document.querySelector('.heat-details').textContent;\
+             return t.includes('Marked by 4 of 5 students') && arguments[0].every(n => t.includes(n + ': Pillar II'));",
+            vec![json!([AMINA, BEN, CHLOE, DMITRI])],
+        )
+        .await;
 
         // A chart's data table: annotations per student and tag.
         let table = "Tags per student";

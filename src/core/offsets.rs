@@ -15,6 +15,19 @@ pub fn utf16_to_code_points(s: &str, utf16: usize) -> usize {
     s.chars().count()
 }
 
+/// The UTF-16 offset of each code point of `text`, and of its end (one more entry than code
+/// points): how the painters place code-point spans in DOM text.
+pub fn utf16_starts(text: &str) -> Vec<usize> {
+    let mut units = Vec::with_capacity(text.len() + 1);
+    let mut u = 0;
+    for c in text.chars() {
+        units.push(u);
+        u += c.len_utf16();
+    }
+    units.push(u);
+    units
+}
+
 /// The UTF-16 offset of code-point offset `cp` in `s` (clamped to the length).
 pub fn code_points_to_utf16(s: &str, cp: usize) -> usize {
     s.chars().take(cp).map(char::len_utf16).sum()

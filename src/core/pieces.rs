@@ -154,14 +154,7 @@ pub fn pieces<'a>(
     tags: &'a [Tag],
     selected: Option<(usize, usize)>,
 ) -> Vec<Piece<'a>> {
-    // UTF-16 offset of each code point of the block (and of its end).
-    let mut units = Vec::with_capacity(block.end - block.start + 1);
-    let mut u = 0;
-    for c in block.text.chars() {
-        units.push(u);
-        u += c.len_utf16();
-    }
-    units.push(u);
+    let units = crate::core::offsets::utf16_starts(&block.text);
     let mut cuts: Vec<usize> = block.styles.iter().flat_map(|s| [s.start, s.end]).collect();
     cuts.sort_unstable();
     cuts.dedup();

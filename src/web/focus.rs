@@ -1,4 +1,4 @@
-//! Focus: modal dialogs (Tab and Shift+Tab cycle inside, focus goes back where it was), roving focus among marked runs.
+//! Focus: modal dialogs (Tab and Shift+Tab cycle inside, focus goes back where it was), and which element an event came from.
 
 use wasm_bindgen::JsCast;
 
@@ -61,16 +61,4 @@ pub fn number_attr(target: Option<web_sys::EventTarget>, name: &str) -> Option<u
         .get_attribute(name)?
         .parse()
         .ok()
-}
-
-/// Focuses the first element inside `root` that `selector` matches.
-pub fn focus_in(root: &web_sys::Element, selector: &str) {
-    if let Some(el) = root
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
 }

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod files;
 pub mod focus;
 pub mod frame;
+pub mod heat;
 pub mod list;
 pub mod near;
 pub mod offline;

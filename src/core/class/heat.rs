@@ -109,9 +109,15 @@ impl Heat {
         &self.runs[first..last.max(first)]
     }
 
+    /// The index in [`Heat::runs`] of the run at code point `offset`, if anyone marked it.
+    pub fn run_index_at(&self, offset: usize) -> Option<usize> {
+        let i = self.runs.partition_point(|r| r.end <= offset);
+        self.runs.get(i).filter(|r| r.start <= offset).map(|_| i)
+    }
+
     /// The run at code point `offset`, if anyone marked it.
     pub fn run_at(&self, offset: usize) -> Option<&Run> {
-        self.runs_in(offset, offset + 1).first()
+        self.run_index_at(offset).map(|i| &self.runs[i])
     }
 
     /// The marks covering a run.
@@ -157,6 +163,53 @@ pub struct Detail<'a> {
     pub tags: Vec<&'a Tag>,
     /// The mark (its note, its whole passage).
     pub mark: &'a Mark,
+}
+
+/// A stretch of one block's text for the painter: a run (how many students marked it) or
+/// unmarked text (0 students), with its place in code points of the document and in UTF-16 units
+/// of the block's text (the DOM's unit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeatPiece {
+    /// First code point (document offsets).
+    pub start: usize,
+    /// One past the last.
+    pub end: usize,
+    /// Where it starts in the block's text, UTF-16 units.
+    pub from16: usize,
+    /// Where it ends there.
+    pub to16: usize,
+    /// Students who marked it (0: nobody).
+    pub students: usize,
+}
+
+/// A block's text `[block_start, block_start + text's length)` cut at the runs of `heat`: the
+/// runs clipped to the block, and the unmarked text between them.
+pub fn heat_pieces(heat: &Heat, block_start: usize, text: &str) -> Vec<HeatPiece> {
+    let units = crate::core::offsets::utf16_starts(text);
+    let block_end = block_start + units.len() - 1;
+    let mut out = Vec::new();
+    let mut piece = |start: usize, end: usize, students: usize| {
+        out.push(HeatPiece {
+            start,
+            end,
+            from16: units[start - block_start],
+            to16: units[end - block_start],
+            students,
+        })
+    };
+    let mut pos = block_start;
+    for run in heat.runs_in(block_start, block_end) {
+        let (s, e) = (run.start.max(block_start), run.end.min(block_end));
+        if s > pos {
+            piece(pos, s, 0);
+        }
+        piece(s, e, run.students);
+        pos = e;
+    }
+    if pos < block_end {
+        piece(pos, block_end, 0);
+    }
+    out
 }
 
 /// The shade of a run `count` of `students` marked: 0 for none, else 1 ..= [`HEAT_LEVELS`] in
@@ -284,6 +337,45 @@ pub fn paragraph_pillars(class: &ClassSet, doc: &Document) -> Vec<ParagraphPilla
             ParagraphPillars { students, dominant }
         })
         .collect()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod pieces_tests {
+    use super::super::testing::{class, doc};
+    use super::*;
+
+    #[test]
+    fn a_block_is_cut_at_the_runs_with_utf16_places() {
+        // Block 1 of "aaaa" / "b😀cdef" starts at code point 6; "😀" is two UTF-16 units.
+        let d = doc(&["aaaa", "b😀cdef"]);
+        let (b, text) = (d.blocks[1].start, d.blocks[1].text.clone());
+        assert_eq!((b, text.as_str()), (6, "b😀cdef"));
+        // Two students over "😀c" (7..9), one of them on to "d" (..10); a mark on block 0 too.
+        let c = class(
+            &d,
+            &[
+                (
+                    "Amina",
+                    &[(7, 10, &["Pillar I"], ""), (1, 3, &["Pillar I"], "")],
+                ),
+                ("Ben", &[(7, 9, &["Pillar II"], "")]),
+            ],
+        );
+        let heat = Heat::new(&c, &Filter::All);
+        let got: Vec<(usize, usize, usize, usize, usize)> = heat_pieces(&heat, b, &text)
+            .iter()
+            .map(|p| (p.start, p.end, p.from16, p.to16, p.students))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (6, 7, 0, 1, 0),   // "b"
+                (7, 9, 1, 4, 2),   // "😀c": both
+                (9, 10, 4, 5, 1),  // "d": Amina
+                (10, 12, 5, 7, 0), // "ef"
+            ]
+        );
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::super::chart::Chart;
 use super::super::panel::safe_color;
-use super::super::state::{AppContext, Msg};
+use super::super::state::{AppContext, AppState, Msg};
 use super::super::ByPtr;
 use crate::core::agreement::Agreement;
 use crate::core::class::agreement::{pair_overlaps, summary, tag_agreement};
@@ -15,6 +15,8 @@ use crate::core::class::charts::{
 };
 use crate::core::class::key::{pillar_scores, Key, KeyChoice};
 use crate::core::class::{decimal, ClassMsg, ClassSet, Filter, PILLARS};
+use crate::core::document::Document;
+use crate::core::store::Store;
 
 /// Decimals of the figures in the tables.
 const PLACES: u32 = 2;
@@ -42,13 +44,33 @@ fn colors(set: &ClassSet, t: &Table) -> Rc<Vec<String>> {
     )
 }
 
-/// Charts, agreement and the answer key.
+/// Charts, agreement and the answer key, from the parts of the state they show: other changes
+/// (the heat layer's filter, say) do not build their thousands of nodes again.
 #[function_component(Figures)]
 pub fn figures() -> Html {
     let state = use_context::<AppContext>().expect("app context");
-    let set = state.class.set.clone();
+    html! {
+        <FigureSections set={ByPtr(state.class.set.clone())} doc={ByPtr(state.doc.clone())}
+            store={ByPtr(state.store.clone())} dispatcher={state.dispatcher()} />
+    }
+}
+
+/// Properties of [`FigureSections`].
+#[derive(Properties, PartialEq)]
+struct FigureSectionsProps {
+    set: ByPtr<ClassSet>,
+    doc: ByPtr<Document>,
+    /// The teacher's own annotations (a possible key).
+    store: ByPtr<Store>,
+    dispatcher: UseReducerDispatcher<AppState>,
+}
+
+#[function_component(FigureSections)]
+fn figure_sections(props: &FigureSectionsProps) -> Html {
+    let set = props.set.0.clone();
     let hide = set.hidden();
-    let doc = state.doc.clone();
+    let doc = props.doc.0.clone();
+    let store = props.store.0.clone();
     let charts = use_memo(
         (ByPtr(set.clone()), ByPtr(doc.clone()), hide),
         |(s, d, h)| {
@@ -65,11 +87,14 @@ pub fn figures() -> Html {
     let pairs = use_memo((ByPtr(set.clone()), hide), |(s, h)| {
         pair_overlaps(&s.0, &Filter::All, *h)
     });
-    let key = Key::chosen(
-        &set,
-        &doc,
-        state.store.shared().map(|a| &**a),
-        &state.store.tags(),
+    // The key and its scores follow the class, the teacher's annotations and the names' setting
+    // only (not, say, the heat layer's filter).
+    let scored = use_memo(
+        (ByPtr(set.clone()), ByPtr(doc.clone()), ByPtr(store.clone())),
+        |(s, d, store)| {
+            let key = Key::chosen(&s.0, &d.0, store.0.shared().map(|a| &**a), &store.0.tags())?;
+            Some(pillar_scores(&s.0, &d.0, &key, s.0.hidden()))
+        },
     );
     let charts_html: Html = charts
         .iter()
@@ -102,7 +127,7 @@ pub fn figures() -> Html {
         })
         .collect();
     let onkey = {
-        let d = state.dispatcher();
+        let d = props.dispatcher.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
             let v = select.value();
@@ -149,11 +174,11 @@ pub fn figures() -> Html {
             }
         })
         .collect();
-    let scores: Html = key
+    let scores: Html = scored
         .as_ref()
-        .map(|k| {
-            pillar_scores(&set, &doc, k, hide)
-                .into_iter()
+        .as_ref()
+        .map(|all| {
+            all.iter()
                 .map(|s| {
                     let cells: Html = s
                         .pillars
@@ -171,7 +196,7 @@ pub fn figures() -> Html {
                         .collect();
                     html! {
                         <tr>
-                            <th scope="row">{ s.name }{ if s.is_key { " (the key)" } else { "" } }</th>
+                            <th scope="row">{ s.name.clone() }{ if s.is_key { " (the key)" } else { "" } }</th>
                             { cells }
                         </tr>
                     }
@@ -220,7 +245,7 @@ pub fn figures() -> Html {
                         { key_options }
                     </select>
                 </label>
-                if key.is_some() {
+                if scored.is_some() {
                     <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
                         <table class="scores">
                             <caption>{ "Each student against the key, per pillar: by paragraph (¶) and by passage (span)" }</caption>

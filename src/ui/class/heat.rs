@@ -7,19 +7,12 @@ use yew::prelude::*;
 use super::super::state::{AppContext, Msg};
 use super::super::ByPtr;
 use crate::core::class::heat::{
-    legend, legend_description, level, paragraph_pillars, run_label, Dominant, Heat,
+    legend, legend_description, paragraph_pillars, run_label, Dominant, Heat,
 };
 use crate::core::class::{ClassMsg, ClassSet, Filter, PILLARS};
 use crate::core::document::{BlockKind, Document};
 use crate::web::focus;
-
-/// The byte offset of each code point of `text`, and its length at the end.
-fn char_bytes(text: &str) -> Vec<usize> {
-    text.char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(text.len()))
-        .collect()
-}
+use crate::web::heat as paint;
 
 /// The label of pillar `i` ("Pillar II").
 fn pillar_label(set: &ClassSet, i: usize) -> String {
@@ -52,51 +45,19 @@ fn dominant_line(set: &ClassSet, d: &Dominant, counts: &[usize; 3]) -> Option<St
 struct HeatTextProps {
     doc: Rc<Document>,
     set: Rc<ClassSet>,
-    heat: ByPtr<Heat>,
-    /// The run that takes Tab (roving focus).
-    current: Option<usize>,
 }
 
-/// The document with its runs shaded.
+/// The document's blocks, each with the pillar most students gave it; their text is painted by
+/// [`heat::paint`] (thousands of runs: the virtual DOM took 70 ms to switch the filter).
 #[function_component(HeatText)]
 fn heat_text(props: &HeatTextProps) -> Html {
-    let heat = &props.heat.0;
-    let students = heat.class_size();
     let pillars = paragraph_pillars(&props.set, &props.doc);
-    let runs = heat.runs();
-    let tab_run = props.current.unwrap_or(0);
     props
         .doc
         .blocks
         .iter()
         .enumerate()
         .map(|(b, block)| {
-            let bytes = char_bytes(&block.text);
-            let at = |offset: usize| bytes[(offset - block.start).min(bytes.len() - 1)];
-            let mut children: Vec<Html> = Vec::new();
-            let mut pos = block.start;
-            let first = runs.partition_point(|r| r.end <= block.start);
-            for (i, run) in runs.iter().enumerate().skip(first) {
-                if run.start >= block.end {
-                    break;
-                }
-                let (s, e) = (run.start.max(block.start), run.end.min(block.end));
-                if s > pos {
-                    children.push(html! { { &block.text[at(pos)..at(s)] } });
-                }
-                let label = run_label(run.students, students);
-                children.push(html! {
-                    <mark class={format!("heat h{}", level(run.students, students))}
-                        data-run={i.to_string()} data-s={s.to_string()} data-e={e.to_string()}
-                        title={label} tabindex={if i == tab_run { "0" } else { "-1" }}>
-                        { &block.text[at(s)..at(e)] }
-                    </mark>
-                });
-                pos = e;
-            }
-            if pos < block.end {
-                children.push(html! { { &block.text[at(pos)..] } });
-            }
             let counts = pillars.get(b).map(|p| p.students).unwrap_or_default();
             let dominant = pillars
                 .get(b)
@@ -110,9 +71,9 @@ fn heat_text(props: &HeatTextProps) -> Html {
                 Dominant::Tie(_) => "=".to_string(),
                 Dominant::Unmarked => String::new(),
             });
-            let body = match block.kind {
-                BlockKind::Heading { .. } => html! { <p class="heat-heading">{ children }</p> },
-                _ => html! { <p>{ children }</p> },
+            let class = match block.kind {
+                BlockKind::Heading { .. } => "heat-heading",
+                _ => "",
             };
             html! {
                 <div class="heat-block" key={block.start.to_string()}>
@@ -122,7 +83,7 @@ fn heat_text(props: &HeatTextProps) -> Html {
                             <span class="sr-only">{ line }</span>
                         </span>
                     }
-                    { body }
+                    <p {class} data-hb={b.to_string()}></p>
                 </div>
             }
         })
@@ -169,18 +130,55 @@ pub fn heat_section() -> Html {
     };
     let pick = {
         let current = current.clone();
+        let heat = heat.clone();
         Callback::from(move |target: Option<web_sys::EventTarget>| {
-            if let Some(i) = focus::number_attr(target, "data-run") {
-                current.set(Some(i));
+            let offset = focus::number_attr(target, "data-s");
+            if let Some(i) = offset.and_then(|o| heat.run_index_at(o)) {
+                if *current != Some(i) {
+                    current.set(Some(i));
+                }
             }
         })
     };
     let onclick = pick.reform(|e: MouseEvent| e.target());
     let onfocusin = pick.reform(|e: FocusEvent| e.target());
     let onmouseover = pick.reform(|e: MouseEvent| e.target());
+    // The runs are painted outside the virtual DOM whenever the heat changes; the current run
+    // (the first until one is chosen) holds the Tab stop.
+    let moved = use_state(|| false);
+    {
+        let text_ref = text_ref.clone();
+        let doc = state.doc.clone();
+        use_effect_with(
+            (ByPtr(heat.clone()), ByPtr(doc.clone())),
+            move |(heat, doc)| {
+                if let Some(root) = text_ref.cast::<web_sys::Element>() {
+                    paint::paint(&root, &doc.0, &heat.0);
+                    if let Some(first) = heat.0.runs().first() {
+                        paint::rove(&root, first.start, false);
+                    }
+                }
+            },
+        );
+    }
+    {
+        let text_ref = text_ref.clone();
+        let heat = heat.clone();
+        let moved = moved.clone();
+        use_effect_with(*current, move |&current| {
+            let run = current.and_then(|i| heat.runs().get(i));
+            if let (Some(root), Some(run)) = (text_ref.cast::<web_sys::Element>(), run) {
+                paint::rove(&root, run.start, *moved);
+            }
+            if *moved {
+                moved.set(false);
+            }
+        });
+    }
+    // The arrow keys move the focus from run to run.
     let onkeydown = {
         let current = current.clone();
-        let text_ref = text_ref.clone();
+        let moved = moved.clone();
         let last = heat.runs().len().saturating_sub(1);
         Callback::from(move |e: KeyboardEvent| {
             let at = current.unwrap_or(0);
@@ -192,10 +190,8 @@ pub fn heat_section() -> Html {
                 _ => return,
             };
             e.prevent_default();
+            moved.set(true);
             current.set(Some(to));
-            if let Some(root) = text_ref.cast::<web_sys::Element>() {
-                focus::focus_in(&root, &format!("[data-run=\"{to}\"]"));
-            }
         })
     };
     let shades: Html = legend(students)
@@ -262,9 +258,9 @@ pub fn heat_section() -> Html {
                 </figure>
             </div>
             <div class="heat-layout">
-                <div class="heat-text" ref={text_ref} role="group" aria-label="Text shaded by how many students marked it"
+                <div class="heat-text" ref={text_ref} role="group" data-filter={selected.clone()} aria-label="Text shaded by how many students marked it"
                     aria-describedby="heat-keys" {onclick} {onfocusin} {onmouseover} {onkeydown}>
-                    <HeatText doc={state.doc.clone()} set={set.clone()} heat={ByPtr(heat.clone())} current={*current} />
+                    <HeatText doc={state.doc.clone()} set={set.clone()} />
                 </div>
                 <aside class="heat-details" aria-live="polite" aria-label="Who marked this passage">
                     <p id="heat-keys" class="hint">{ "Point at, tap or focus a shaded passage (Tab, then the arrow keys) to see who marked it, with which tags and notes." }</p>
