@@ -348,6 +348,21 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
         assert_touch_targets(&app, ".toolbar", "the toolbar").await;
         assert_no_sideways_scroll(&app, "a phone's open sheet").await;
         app.check_axe("a phone's open annotations sheet").await;
+
+        // The class view, from the menu (which folds on the way).
+        tap_toggle(&app, "Menu", true).await;
+        let class = app.button("Class view").await;
+        app.tap(&class).await;
+        app.wait_js(
+            "the class view, the menu folded",
+            "return !!document.querySelector('main.class-view')\
+               && !document.querySelector('#toolbar-actions').getClientRects().length;",
+            vec![],
+        )
+        .await;
+        assert_no_sideways_scroll(&app, "a phone's class view").await;
+        assert_touch_targets(&app, "main.class-view", "the class view").await;
+        app.check_axe("a phone's class view").await;
     });
 }
 

@@ -53,15 +53,22 @@ pub fn toolbar() -> Html {
             d.dispatch(Msg::SetName(settings.name));
         })
     };
+    // Choosing another view folds the menu: the view is what the user wants to see.
     let onreport = {
         let d = state.dispatcher();
         let showing = state.report;
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::ShowReport(!showing)))
+        let menu = menu.clone();
+        Callback::from(move |_: MouseEvent| {
+            menu.set(false);
+            d.dispatch(Msg::ShowReport(!showing))
+        })
     };
     let onclass = {
         let d = state.dispatcher();
         let showing = state.class.shown;
+        let menu = menu.clone();
         Callback::from(move |_: MouseEvent| {
+            menu.set(false);
             d.dispatch(Msg::Class(crate::core::class::ClassMsg::Show(!showing)))
         })
     };
