@@ -31,7 +31,7 @@ impl Index {
             .filter(|a| !a.orphan && a.start < a.end)
             .cloned()
             .collect();
-        items.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+        items.sort_unstable_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
         Index::sorted(items)
     }
 

@@ -205,7 +205,7 @@ impl Library {
 
     fn sort(&mut self) {
         self.documents
-            .sort_by(|a, b| (b.added, &a.id).cmp(&(a.added, &b.id)));
+            .sort_unstable_by(|a, b| (b.added, &a.id).cmp(&(a.added, &b.id)));
     }
 
     /// Adds (or moves to the top) an entry; an existing entry with the same id keeps its title.

@@ -30,7 +30,7 @@ impl Listing {
     pub fn new(store: &Store) -> Listing {
         let (mut items, orphans): (Vec<Rc<Annotation>>, Vec<Rc<Annotation>>) =
             store.shared().cloned().partition(|a| !a.orphan);
-        items.sort_by(|a, b| order(a).cmp(&order(b)));
+        items.sort_unstable_by(|a, b| order(a).cmp(&order(b)));
         let mut counts = HashMap::new();
         for a in &items {
             for t in &a.tags {

@@ -393,7 +393,7 @@ impl Store {
             .map(|a| &**a)
             .filter(|a| !a.orphan)
             .collect();
-        v.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+        v.sort_unstable_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
         v
     }
 
@@ -405,7 +405,7 @@ impl Store {
             .map(|a| &**a)
             .filter(|a| a.orphan)
             .collect();
-        v.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+        v.sort_unstable_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
         v
     }
 

@@ -137,7 +137,7 @@ impl Heat {
             rank[i] = place;
         }
         let mut refs = self.covering(run).to_vec();
-        refs.sort_by_key(|r| (rank[r.student], r.mark));
+        refs.sort_unstable_by_key(|r| (rank[r.student], r.mark));
         refs.into_iter()
             .map(|r| {
                 let mark = &class.students[r.student].marks[r.mark];

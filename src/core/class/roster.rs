@@ -310,9 +310,9 @@ impl ClassSet {
     pub fn order(&self, hide: bool) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.students.len()).collect();
         if hide {
-            order.sort_by_key(|&i| self.students[i].alias);
+            order.sort_unstable_by_key(|&i| self.students[i].alias);
         } else {
-            order.sort_by(|&a, &b| {
+            order.sort_unstable_by(|&a, &b| {
                 let (a, b) = (&self.students[a], &self.students[b]);
                 (&a.key, &a.name, a.alias).cmp(&(&b.key, &b.name, b.alias))
             });
@@ -399,7 +399,7 @@ impl ClassSet {
             .iter()
             .filter_map(|r| r.as_ref().ok().map(|(key, ..)| key.clone()))
             .collect();
-        fresh.sort();
+        fresh.sort_unstable();
         fresh.dedup();
         fresh.retain(|k| self.alias_of(k).is_none());
         scrambled(&mut fresh);
@@ -645,7 +645,7 @@ fn merge(student: &mut Student, incoming: Vec<(Mark, bool)>) -> usize {
 
 /// Puts placed marks in document order: (start, end, id).
 pub(super) fn sort_marks(marks: &mut [Mark]) {
-    marks.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+    marks.sort_unstable_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -826,7 +826,7 @@ mod tests {
                 )
             })
             .collect();
-        by_hash.sort();
+        by_hash.sort_unstable();
         by_hash.into_iter().map(|(_, k)| k).collect()
     }
 
