@@ -517,5 +517,66 @@ fn a_teacher_sees_where_five_students_agree() {
             json!("Marked by 4 of 6 students"),
             "Farah's passage counts once placed"
         );
+
+        // A folder (its .json files; a note beside them is skipped), then a file dropped on the
+        // class view: one student more each.
+        let folder = dir.path().join("more");
+        std::fs::create_dir(&folder).expect("a folder");
+        let (p3, q3) = numbered_paragraph(3);
+        let src = source();
+        std::fs::write(
+            folder.join("gabriel.json"),
+            collection(
+                Some("Gabriel Silva"),
+                vec![item(
+                    "9",
+                    words(p3, q3, 0, 2),
+                    &["Pillar I"],
+                    "Gabriel Silva",
+                    &src,
+                )],
+            ),
+        )
+        .expect("write");
+        std::fs::write(folder.join("notes.txt"), "not a class file").expect("write");
+        app.client
+            .find(Locator::Css(
+                "input[type=\"file\"][aria-label=\"Open a folder\"]",
+            ))
+            .await
+            .expect("an input to open a folder")
+            .send_keys(&folder.display().to_string())
+            .await
+            .expect("pick the folder");
+        app.wait_js(
+            "the folder's student in the roster",
+            "return document.querySelectorAll('.class-view table.roster tbody tr').length === 7;",
+            vec![],
+        )
+        .await;
+        let hana = collection(
+            Some("Hana Sato"),
+            vec![item(
+                "10",
+                words(p3, q3, 3, 5),
+                &["Pillar II"],
+                "Hana Sato",
+                &src,
+            )],
+        );
+        app.js(
+            "const dt = new DataTransfer();\
+             dt.items.add(new File([arguments[0]], 'hana.json', { type: 'application/json' }));\
+             document.querySelector('main.class-view').dispatchEvent(\
+               new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
+            vec![json!(hana)],
+        )
+        .await;
+        app.wait_js(
+            "the dropped file's student in the roster",
+            "return document.querySelectorAll('.class-view table.roster tbody tr').length === 8;",
+            vec![],
+        )
+        .await;
     });
 }

@@ -193,21 +193,19 @@ pub fn use_drop_and_paste(state: AppContext) {
         let d = state.dispatcher();
         let dropped = latest.clone();
         let ondrop = EventListener::new_with_options(&document, "drop", opts, move |e| {
-            let Some(list) = e
+            let Some(dt) = e
                 .dyn_ref::<web_sys::DragEvent>()
                 .and_then(|d| d.data_transfer())
-                .and_then(|dt| dt.files())
             else {
                 return;
             };
-            // In the class view a drop is a batch of students' files.
+            // In the class view a drop is a batch of students' files, or folders of them.
             if *class_shown.borrow() {
                 e.prevent_default();
-                let batch = (0..list.length()).filter_map(|i| list.get(i)).collect();
-                super::class::open_class_files(d.clone(), batch);
+                super::class::open_dropped(d.clone(), dt);
                 return;
             }
-            let Some(file) = list.get(0) else {
+            let Some(file) = dt.files().and_then(|f| f.get(0)) else {
                 return;
             };
             e.prevent_default();

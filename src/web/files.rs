@@ -1,8 +1,54 @@
-//! Files in and out: downloading text as a file, reading a picked or dropped file's bytes.
+//! Files in and out: downloading text as a file, reading a picked or dropped file's bytes, the files of a dropped folder.
 
 use gloo::file::{Blob, ObjectUrl};
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(inline_js = r#"
+// The entries must be taken during the drop event; the walk may take longer. Folders are read
+// whole (readEntries gives a batch at a time); a drop of plain files gives them as they are.
+export function r2p_dropped_files(dt) {
+  const entries = [...dt.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+  const plain = [...dt.files];
+  if (!entries.some((e) => e.isDirectory)) return Promise.resolve(plain);
+  const out = [];
+  const walk = async (e) => {
+    if (e.isFile) {
+      out.push(await new Promise((ok, fail) => e.file(ok, fail)));
+    } else if (e.isDirectory) {
+      const reader = e.createReader();
+      for (;;) {
+        const batch = await new Promise((ok, fail) => reader.readEntries(ok, fail));
+        if (!batch.length) break;
+        for (const x of batch) await walk(x);
+      }
+    }
+  };
+  return entries.reduce((p, e) => p.then(() => walk(e)), Promise.resolve()).then(() => out);
+}
+"#)]
+extern "C" {
+    fn r2p_dropped_files(dt: &web_sys::DataTransfer) -> js_sys::Promise;
+}
+
+/// The files of a drop: the dropped files, and every file inside dropped folders (and theirs).
+/// Call it during the drop event: the browser lets the dropped items be read only then (the walk
+/// through folders goes on after).
+pub fn dropped_files(
+    dt: &web_sys::DataTransfer,
+) -> impl std::future::Future<Output = Result<Vec<web_sys::File>, String>> {
+    let pending = wasm_bindgen_futures::JsFuture::from(r2p_dropped_files(dt));
+    async move {
+        let list = pending
+            .await
+            .map_err(|_| "the browser could not read the dropped folder".to_string())?;
+        Ok(js_sys::Array::from(&list)
+            .iter()
+            .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
+            .collect())
+    }
+}
 
 /// Offers `contents` as a download called `name`.
 pub fn download(name: &str, mime: &str, contents: &str) -> Result<(), String> {

@@ -54,6 +54,20 @@ pub(crate) fn open_class_files(
     });
 }
 
+/// Opens what was dropped on the page in the class view: files, and the files of folders.
+pub(crate) fn open_dropped(
+    d: UseReducerDispatcher<super::state::AppState>,
+    dt: web_sys::DataTransfer,
+) {
+    let pending = files::dropped_files(&dt);
+    wasm_bindgen_futures::spawn_local(async move {
+        match pending.await {
+            Ok(batch) => open_class_files(d, batch),
+            Err(e) => d.dispatch(Msg::Alert(format!("{e}. Nothing was opened."))),
+        }
+    });
+}
+
 /// The class view, shown instead of the document.
 #[function_component(ClassView)]
 pub fn class_view() -> Html {
