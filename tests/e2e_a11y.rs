@@ -190,10 +190,25 @@ async fn tag_by_touch(app: &App, start: usize, end: usize, height: f64, label: &
     ann
 }
 
-/// Taps the displayed button named `name` and waits for its aria-expanded to become `want`.
-async fn tap_toggle(app: &App, name: &str, want: bool) {
+/// How a test presses a button.
+#[derive(Clone, Copy)]
+enum Press {
+    /// A finger's tap.
+    Tap,
+    /// A mouse click.
+    Click,
+}
+
+/// Presses the button named `name` and waits for its aria-expanded to become `want`.
+async fn toggle(app: &App, name: &str, want: bool, how: Press) {
     let button = app.button(name).await;
-    app.tap(&button).await;
+    match how {
+        Press::Tap => app.tap(&button).await,
+        Press::Click => button
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {name}: {e}")),
+    }
     let want = want.to_string();
     app.wait_for(&format!("{name:?} aria-expanded={want}"), || async {
         match button.attr("aria-expanded").await {
@@ -307,11 +322,11 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
                 "{name:?} shows before the menu is opened"
             );
         }
-        tap_toggle(&app, "Menu", true).await;
+        toggle(&app, "Menu", true, Press::Tap).await;
         assert_toolbar_reachable(&app, TOUCH_TARGET, "a phone's open menu").await;
         assert_no_sideways_scroll(&app, "a phone's open menu").await;
         app.check_axe("a phone's open menu").await;
-        tap_toggle(&app, "Menu", false).await;
+        toggle(&app, "Menu", false, Press::Tap).await;
 
         // A touch selection, tagged in the picker docked at the bottom.
         let (p, q) = numbered_paragraph(5);
@@ -332,7 +347,7 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
         app.wait_picker_closed().await;
 
         // The annotations panel is a bottom sheet.
-        tap_toggle(&app, "Show list", true).await;
+        toggle(&app, "Show list", true, Press::Tap).await;
         let id = ann["id"].as_str().expect("id");
         app.wait_js(
             "the annotation's item shown in the open sheet, inside the view across",
@@ -350,7 +365,7 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
         app.check_axe("a phone's open annotations sheet").await;
 
         // The class view, from the menu (which folds on the way).
-        tap_toggle(&app, "Menu", true).await;
+        toggle(&app, "Menu", true, Press::Tap).await;
         let class = app.button("Class view").await;
         app.tap(&class).await;
         app.wait_js(
@@ -377,10 +392,10 @@ fn a_tablet_reaches_every_action_and_keeps_the_picker_in_view() {
         );
         assert_no_sideways_scroll(&app, "a tablet's first screen").await;
         app.check_axe("a tablet's first screen").await;
-        tap_toggle(&app, "Menu", true).await;
+        toggle(&app, "Menu", true, Press::Tap).await;
         assert_toolbar_reachable(&app, TOUCH_TARGET, "a tablet's menu").await;
         assert_no_sideways_scroll(&app, "a tablet's open menu").await;
-        tap_toggle(&app, "Menu", false).await;
+        toggle(&app, "Menu", false, Press::Tap).await;
 
         // A selection near the bottom of the view: the picker under it would run off the
         // screen, so the page scrolls until both show.
@@ -410,7 +425,7 @@ fn at_400_percent_zoom_everything_reflows() {
         );
         assert_no_sideways_scroll(&app, "the first screen at 400 %").await;
         app.check_axe("the first screen at 400 %").await;
-        tap_toggle_by_click(&app, "Menu", true).await;
+        toggle(&app, "Menu", true, Press::Click).await;
         assert_toolbar_reachable(&app, POINTER_TARGET, "the menu at 400 %").await;
         open_documents(&app).await;
         assert_no_sideways_scroll(&app, "the Documents panel at 400 %").await;
@@ -419,7 +434,7 @@ fn at_400_percent_zoom_everything_reflows() {
             .click()
             .await
             .expect("close Documents");
-        tap_toggle_by_click(&app, "Menu", false).await;
+        toggle(&app, "Menu", false, Press::Click).await;
 
         // The keyboard flow: caret into the document, a few characters selected, Enter.
         app.js(
@@ -447,23 +462,6 @@ fn at_400_percent_zoom_everything_reflows() {
         .await;
         assert_no_sideways_scroll(&app, "the report at 400 %").await;
     });
-}
-
-/// Clicks the button named `name` and waits for its aria-expanded to become `want`.
-async fn tap_toggle_by_click(app: &App, name: &str, want: bool) {
-    let button = app.button(name).await;
-    button
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {name}: {e}"));
-    let want = want.to_string();
-    app.wait_for(&format!("{name:?} aria-expanded={want}"), || async {
-        match button.attr("aria-expanded").await {
-            Ok(Some(v)) if v == want => Ok(()),
-            other => Err(format!("aria-expanded is {other:?}")),
-        }
-    })
-    .await;
 }
 
 #[test]

@@ -8,12 +8,10 @@ mod e2e_support;
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
-use e2e_support::{canonical_text, numbered_paragraph, run, slice, words, App};
+use e2e_support::{document_iri, numbered_paragraph, run, slice, words, App};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 /// The students, as they signed their files.
 const AMINA: &str = "Amina Diallo";
@@ -22,15 +20,6 @@ const CHLOE: &str = "Chloé Martin";
 const DMITRI: &str = "Dmitri Ivanov";
 const ELIF: &str = "Elif Yılmaz";
 const FARAH: &str = "Farah Haddad";
-
-/// The summary's W3C source IRI (`ni:///sha-256;` and the base64url digest of its text).
-fn source() -> String {
-    let digest = Sha256::digest(canonical_text().as_bytes());
-    format!(
-        "ni:///sha-256;{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
-    )
-}
 
 /// One annotation of a student's file on `[start, end)` with these tag labels.
 fn item(
@@ -102,7 +91,7 @@ fn spans() -> Spans {
 /// on another document, and one file that is no JSON.
 fn write_batch(dir: &Path) -> Vec<PathBuf> {
     let s = spans();
-    let src = source();
+    let src = document_iri();
     let other = "ni:///sha-256;AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     let files = [
         (
@@ -523,7 +512,7 @@ fn a_teacher_sees_where_five_students_agree() {
         let folder = dir.path().join("more");
         std::fs::create_dir(&folder).expect("a folder");
         let (p3, q3) = numbered_paragraph(3);
-        let src = source();
+        let src = document_iri();
         std::fs::write(
             folder.join("gabriel.json"),
             collection(

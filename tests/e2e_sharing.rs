@@ -6,15 +6,13 @@ mod e2e_support;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use base64::Engine as _;
 use e2e_support::{
-    canonical_text, import_file, numbered_paragraph, run, slice, storage_key, wait_dialog, words,
-    App,
+    canonical_text, document_iri, import_file, numbered_paragraph, run, slice, storage_key,
+    wait_dialog, words, App,
 };
 use fantoccini::key::Key;
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 /// What Export JSON must call its file: the document's slug, then `-annotations.json`.
 const EXPORT_NAME: &str =
@@ -22,15 +20,6 @@ const EXPORT_NAME: &str =
 
 /// The note typed into the first annotation's panel textarea.
 const NOTE: &str = "Prevention first — compare ¶6.";
-
-/// `ni:///sha-256;…` of the canonical text (RFC 6920, base64url without padding).
-fn document_iri() -> String {
-    let digest = Sha256::digest(canonical_text().as_bytes());
-    format!(
-        "ni:///sha-256;{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
-    )
-}
 
 /// The 32 code points before `start` and after `end` (fewer at the edges of the text).
 fn context(start: usize, end: usize) -> (String, String) {

@@ -88,6 +88,17 @@ pub fn canonical_text() -> String {
     r2p_annotator::core::document::Document::default_summary().text
 }
 
+/// The summary's W3C source IRI: `ni:///sha-256;` and the base64url digest of the canonical text
+/// (RFC 6920, no padding).
+pub fn document_iri() -> String {
+    use base64::Engine;
+    let digest = Sha256::digest(canonical_text().as_bytes());
+    format!(
+        "ni:///sha-256;{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    )
+}
+
 /// SHA-256 hex of the canonical text, computed here independently of the app's own code.
 pub fn document_id() -> String {
     Sha256::digest(canonical_text().as_bytes())

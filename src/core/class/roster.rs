@@ -86,6 +86,53 @@ pub struct ClassFile {
     pub bytes: Vec<u8>,
 }
 
+impl FileReport {
+    /// One line for the teacher: "amina.json: Amina Diallo (new) — 12 placed, 1 not found in
+    /// this text"; `name` gives a student's name (or hidden name) from their name key.
+    pub fn line(&self, name: impl Fn(&str) -> String) -> String {
+        let file = &self.file;
+        match &self.outcome {
+            Outcome::Unreadable(why) => format!("{file}: not opened — {why}"),
+            Outcome::Added {
+                student,
+                joined,
+                placed,
+                moved,
+                unplaced,
+                repeated,
+                rejected,
+            } => {
+                let mut parts = vec![format!("{placed} placed")];
+                let more = [
+                    (*moved, "placed by quote"),
+                    (*unplaced, "not found in this text"),
+                    (*repeated, "already there"),
+                    (rejected.len(), "unreadable items"),
+                ];
+                parts.extend(
+                    more.iter()
+                        .filter(|(n, _)| *n > 0)
+                        .map(|(n, what)| format!("{n} {what}")),
+                );
+                format!(
+                    "{file}: {} ({}) — {}",
+                    name(student),
+                    if *joined { "joined" } else { "new" },
+                    parts.join(", ")
+                )
+            }
+            Outcome::Aside {
+                student,
+                annotations,
+                ..
+            } => format!(
+                "{file}: {} — made on another document; {annotations} annotations set aside",
+                name(student)
+            ),
+        }
+    }
+}
+
 /// What became of one file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileReport {
@@ -646,6 +693,49 @@ fn merge(student: &mut Student, incoming: Vec<(Mark, bool)>) -> usize {
 /// Puts placed marks in document order: (start, end, id).
 pub(super) fn sort_marks(marks: &mut [Mark]) {
     marks.sort_unstable_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn each_file_gets_one_line_naming_what_it_gave() {
+        let name = |k: &str| format!("<{k}>");
+        let added = FileReport {
+            file: "a.json".into(),
+            outcome: Outcome::Added {
+                student: "amina".into(),
+                joined: true,
+                placed: 3,
+                moved: 0,
+                unplaced: 2,
+                repeated: 1,
+                rejected: Vec::new(),
+            },
+        };
+        assert_eq!(
+            added.line(name),
+            "a.json: <amina> (joined) — 3 placed, 2 not found in this text, 1 already there"
+        );
+        let aside = FileReport {
+            file: "f.json".into(),
+            outcome: Outcome::Aside {
+                student: "farah".into(),
+                annotations: 4,
+                rejected: Vec::new(),
+            },
+        };
+        assert_eq!(
+            aside.line(name),
+            "f.json: <farah> — made on another document; 4 annotations set aside"
+        );
+        let bad = FileReport {
+            file: "x.json".into(),
+            outcome: Outcome::Unreadable("it is not JSON".into()),
+        };
+        assert_eq!(bad.line(name), "x.json: not opened — it is not JSON");
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::super::state::{AppContext, Msg};
 use crate::core::class::export::{collection, csv, file_name};
 use crate::core::class::key::Key;
-use crate::core::class::{ClassMsg, Outcome};
+use crate::core::class::ClassMsg;
 use crate::web::{clock, files};
 
 /// The files of a file input, as a list.
@@ -18,50 +18,6 @@ fn picked(e: &Event) -> Vec<web_sys::File> {
     // Picking the same files again must fire `change` again.
     input.set_value("");
     out
-}
-
-/// One line per file of the last batch.
-fn report_line(file: &str, outcome: &Outcome, name: &dyn Fn(&str) -> String) -> String {
-    match outcome {
-        Outcome::Unreadable(why) => format!("{file}: not opened — {why}"),
-        Outcome::Added {
-            student,
-            joined,
-            placed,
-            moved,
-            unplaced,
-            repeated,
-            rejected,
-        } => {
-            let mut parts = vec![format!("{placed} placed")];
-            if *moved > 0 {
-                parts.push(format!("{moved} placed by quote"));
-            }
-            if *unplaced > 0 {
-                parts.push(format!("{unplaced} not found in this text"));
-            }
-            if *repeated > 0 {
-                parts.push(format!("{repeated} already there"));
-            }
-            if !rejected.is_empty() {
-                parts.push(format!("{} unreadable items", rejected.len()));
-            }
-            format!(
-                "{file}: {} ({}) — {}",
-                name(student),
-                if *joined { "joined" } else { "new" },
-                parts.join(", ")
-            )
-        }
-        Outcome::Aside {
-            student,
-            annotations,
-            ..
-        } => format!(
-            "{file}: {} — made on another document; {annotations} annotations set aside",
-            name(student)
-        ),
-    }
 }
 
 /// Opening files, the last batch's report, the students, the files set aside, and the tools.
@@ -140,7 +96,7 @@ pub fn roster() -> Html {
         let lines: Html = o
             .files
             .iter()
-            .map(|f| html! { <li>{ report_line(&f.file, &f.outcome, &name) }</li> })
+            .map(|f| html! { <li>{ f.line(name) }</li> })
             .collect();
         html! {
             <section class="class-report" aria-labelledby="class-report-h">
