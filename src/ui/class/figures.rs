@@ -109,7 +109,7 @@ fn figure_sections(props: &FigureSectionsProps) -> Html {
                     <th scope="row">{ a.label.clone() }</th>
                     <td>{ agreement(&a.alpha) }</td>
                     <td>{ agreement(&a.kappa) }</td>
-                    <td>{ a.alpha_line.clone() }</td>
+                    <td><p>{ a.alpha_line.clone() }</p><p>{ a.kappa_line.clone() }</p></td>
                 </tr>
             }
         })
