@@ -435,7 +435,7 @@ fn a_teacher_sees_where_five_students_agree() {
         // Tags anyone used: Pillar I, II, III and Prevention; five students.
         assert_eq!(rows, 5 * 4, "one row per student and tag: {csv}");
 
-        // Hide names: nobody's name is shown, nor exported.
+        // Hide names: nobody's name is shown (nor the names of their files), nor exported.
         app.client
             .find(Locator::XPath("//label[contains(., 'Hide names')]/input"))
             .await
@@ -447,7 +447,16 @@ fn a_teacher_sees_where_five_students_agree() {
             "names hidden",
             "const t = document.querySelector('main.class-view').textContent;\
              return arguments[0].every(n => !t.includes(n)) && t.includes('Student A');",
-            vec![json!([AMINA, BEN, CHLOE, DMITRI, ELIF, FARAH])],
+            vec![json!([
+                AMINA,
+                BEN,
+                CHLOE,
+                DMITRI,
+                ELIF,
+                FARAH,
+                "amina.json",
+                "farah.json"
+            ])],
         )
         .await;
         click(&app, "Download class JSON").await;

@@ -88,9 +88,10 @@ pub struct ClassFile {
 
 impl FileReport {
     /// One line for the teacher: "amina.json: Amina Diallo (new) — 12 placed, 1 not found in
-    /// this text"; `name` gives a student's name (or hidden name) from their name key.
-    pub fn line(&self, name: impl Fn(&str) -> String) -> String {
-        let file = &self.file;
+    /// this text"; `file` is the file as shown (its name, or a number while names are hidden:
+    /// file names often hold the student's), `name` gives a student's name (or hidden name) from
+    /// their name key.
+    pub fn line(&self, file: &str, name: impl Fn(&str) -> String) -> String {
         match &self.outcome {
             Outcome::Unreadable(why) => format!("{file}: not opened — {why}"),
             Outcome::Added {
@@ -715,7 +716,7 @@ mod line_tests {
             },
         };
         assert_eq!(
-            added.line(name),
+            added.line(&added.file, name),
             "a.json: <amina> (joined) — 3 placed, 2 not found in this text, 1 already there"
         );
         let aside = FileReport {
@@ -727,14 +728,17 @@ mod line_tests {
             },
         };
         assert_eq!(
-            aside.line(name),
+            aside.line(&aside.file, name),
             "f.json: <farah> — made on another document; 4 annotations set aside"
         );
         let bad = FileReport {
             file: "x.json".into(),
             outcome: Outcome::Unreadable("it is not JSON".into()),
         };
-        assert_eq!(bad.line(name), "x.json: not opened — it is not JSON");
+        assert_eq!(
+            bad.line("File 3", name),
+            "File 3: not opened — it is not JSON"
+        );
     }
 }
 

@@ -96,7 +96,12 @@ pub fn roster() -> Html {
         let lines: Html = o
             .files
             .iter()
-            .map(|f| html! { <li>{ f.line(name) }</li> })
+            .enumerate()
+            .map(|(i, f)| {
+                // File names often hold the student's name: hidden with the names.
+                let file = if hide { format!("File {}", i + 1) } else { f.file.clone() };
+                html! { <li>{ f.line(&file, name) }</li> }
+            })
             .collect();
         html! {
             <section class="class-report" aria-labelledby="class-report-h">
@@ -139,7 +144,8 @@ pub fn roster() -> Html {
         .iter()
         .map(|a| {
             let who = set.name_of(&a.key, hide).unwrap_or_else(|| a.name.clone());
-            html! { <li>{ format!("{}: {who}, {} annotations", a.file, a.items.len()) }</li> }
+            let file = if hide { "A file" } else { a.file.as_str() };
+            html! { <li>{ format!("{file}: {who}, {} annotations", a.items.len()) }</li> }
         })
         .collect();
     html! {
