@@ -1268,8 +1268,8 @@ function report(R) {
   }
   const cv = A.class;
   if (cv) {
-    rows.push([`6. class view: ${CLASS.students} files × ${CLASS.each} → drawn`, fmtSummary(cv.openMs, cv), '', '', '']);
-    rows.push(['6. class view: heat filter → painted', fmtSummary(cv.filterMs, cv), '', '', '']);
+    rows.push([`8. class view: ${CLASS.students} files × ${CLASS.each} → drawn`, fmtSummary(cv.openMs, cv), '', '', '']);
+    rows.push(['8. class view: heat filter → painted', fmtSummary(cv.filterMs, cv), '', '', '']);
   }
   const im = A.import10000;
   if (im) {
