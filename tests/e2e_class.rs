@@ -547,8 +547,11 @@ fn a_teacher_sees_where_five_students_agree() {
             .await
             .expect("pick the folder");
         app.wait_js(
-            "the folder's student in the roster",
-            "return document.querySelectorAll('.class-view table.roster tbody tr').length === 7;",
+            "the folder's student in the roster, the note beside left out",
+            "return document.querySelectorAll('.class-view table.roster tbody tr').length === 7\
+               && !document.querySelector('.class-report').textContent.includes('notes.txt')\
+               && document.querySelector('[role=\"status\"]').textContent\
+                    .includes('1 file that is not JSON was left out.');",
             vec![],
         )
         .await;

@@ -86,6 +86,25 @@ pub struct ClassFile {
     pub bytes: Vec<u8>,
 }
 
+/// Whether a picked or dropped file is opened as a student's file: a `.json` or `.jsonld` name,
+/// or a JSON media type. Anything else in a folder (notes, pictures) is left out, not reported as
+/// unreadable.
+pub fn takes_file(name: &str, media_type: &str) -> bool {
+    let name = name.to_lowercase();
+    name.ends_with(".json")
+        || name.ends_with(".jsonld")
+        || matches!(media_type, "application/json" | "application/ld+json")
+}
+
+/// What the status line says of the files [`takes_file`] left out.
+pub fn skipped_line(n: usize) -> String {
+    if n == 1 {
+        "1 file that is not JSON was left out.".into()
+    } else {
+        format!("{n} files that are not JSON were left out.")
+    }
+}
+
 impl FileReport {
     /// One line for the teacher: "amina.json: Amina Diallo (new) — 12 placed, 1 not found in
     /// this text"; `file` is the file as shown (its name, or a number while names are hidden:
@@ -699,6 +718,20 @@ pub(super) fn sort_marks(marks: &mut [Mark]) {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod line_tests {
     use super::*;
+
+    #[test]
+    fn only_json_files_are_taken_from_a_batch() {
+        assert!(takes_file("amina.json", ""));
+        assert!(takes_file("AMINA.JSON", "text/plain"));
+        assert!(takes_file("class.jsonld", ""));
+        assert!(takes_file("export", "application/json"));
+        assert!(takes_file("export", "application/ld+json"));
+        assert!(!takes_file("notes.txt", "text/plain"));
+        assert!(!takes_file("photo.jpg", "image/jpeg"));
+        assert!(!takes_file("json", ""));
+        assert_eq!(skipped_line(1), "1 file that is not JSON was left out.");
+        assert_eq!(skipped_line(3), "3 files that are not JSON were left out.");
+    }
 
     #[test]
     fn each_file_gets_one_line_naming_what_it_gave() {

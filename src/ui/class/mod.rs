@@ -9,12 +9,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::state::{AppContext, Msg};
+use crate::core::class::roster::{skipped_line, takes_file};
 use crate::core::class::{ClassFile, ClassMsg};
 use crate::core::w3c::MAX_FILE_BYTES;
 use crate::web::files;
 
-/// Reads picked or dropped files into the class (only `.json`/`.jsonld` ones from a folder), and
-/// says which could not be read.
+/// Reads picked or dropped files into the class (those [`takes_file`] takes), and says which could
+/// not be read and how many were left out.
 pub(crate) fn open_class_files(
     d: UseReducerDispatcher<super::state::AppState>,
     picked: Vec<web_sys::File>,
@@ -25,9 +26,7 @@ pub(crate) fn open_class_files(
         let mut skipped = 0;
         for file in picked {
             let name = file.name();
-            let lower = name.to_lowercase();
-            if !(lower.ends_with(".json") || lower.ends_with(".jsonld")) && file.type_().is_empty()
-            {
+            if !takes_file(&name, &file.type_()) {
                 skipped += 1;
                 continue;
             }
@@ -36,6 +35,10 @@ pub(crate) fn open_class_files(
                 Err(e) => problems.push(format!("{name}: {e}")),
             }
         }
+        // The batch first: what is said after it stays in the live regions.
+        if !batch.is_empty() {
+            d.dispatch(Msg::Class(ClassMsg::OpenFiles(Rc::new(batch))));
+        }
         if !problems.is_empty() {
             d.dispatch(Msg::Alert(format!(
                 "Could not read {}. The other files were opened.",
@@ -43,13 +46,7 @@ pub(crate) fn open_class_files(
             )));
         }
         if skipped > 0 {
-            d.dispatch(Msg::Announce(format!(
-                "{skipped} file{} without a .json name skipped.",
-                if skipped == 1 { " was" } else { "s were" }
-            )));
-        }
-        if !batch.is_empty() {
-            d.dispatch(Msg::Class(ClassMsg::OpenFiles(Rc::new(batch))));
+            d.dispatch(Msg::Announce(skipped_line(skipped)));
         }
     });
 }
