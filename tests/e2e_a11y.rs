@@ -230,6 +230,28 @@ async fn wait_caret_animation(app: &App, name: &str) {
     .await;
 }
 
+/// The first screen of a small screen `(width, height)` called `what`: the view is that size,
+/// nothing scrolls sideways, axe finds nothing; the toolbar's actions show only once *Menu* is
+/// pressed (`press`), then each inside the view and at least `least` px, still nothing sideways
+/// nor for axe; the menu is folded again.
+async fn small_screen_start(app: &App, what: &str, size: (f64, f64), least: f64, press: Press) {
+    assert_eq!(view_size(app).await, size, "{what}'s view");
+    assert_no_sideways_scroll(app, &format!("{what}'s first screen")).await;
+    app.check_axe(&format!("{what}'s first screen")).await;
+    for name in TOOLBAR_ACTIONS {
+        assert_eq!(
+            control_box(app, name).await,
+            None,
+            "{what}: {name:?} shows before the menu is opened"
+        );
+    }
+    toggle(app, "Menu", true, press).await;
+    assert_toolbar_reachable(app, least, &format!("{what}'s open menu")).await;
+    assert_no_sideways_scroll(app, &format!("{what}'s open menu")).await;
+    app.check_axe(&format!("{what}'s open menu")).await;
+    toggle(app, "Menu", false, press).await;
+}
+
 #[test]
 fn axe_finds_no_violation_on_any_view() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/recogito-array.json");
@@ -295,14 +317,13 @@ fn axe_finds_no_violation_on_any_view() {
 fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
     run_on("phone", Screen::Phone, |app| async move {
         app.open_app().await;
-        assert_eq!(view_size(&app).await, (360.0, 640.0), "the emulated phone");
+        small_screen_start(&app, "a phone", (360.0, 640.0), TOUCH_TARGET, Press::Tap).await;
         assert_eq!(
             app.js("return matchMedia('(pointer: coarse)').matches;", vec![])
                 .await,
             json!(true),
             "a touch screen"
         );
-        assert_no_sideways_scroll(&app, "a phone's first screen").await;
         assert_eq!(
             app.js(
                 "return getComputedStyle(document.querySelector('article p.numbered')).textAlign;",
@@ -312,21 +333,6 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
             json!("left"),
             "numbered paragraphs are left-aligned on a phone, not justified"
         );
-        app.check_axe("a phone's first screen").await;
-
-        // The toolbar's actions fold into the menu.
-        for name in TOOLBAR_ACTIONS {
-            assert_eq!(
-                control_box(&app, name).await,
-                None,
-                "{name:?} shows before the menu is opened"
-            );
-        }
-        toggle(&app, "Menu", true, Press::Tap).await;
-        assert_toolbar_reachable(&app, TOUCH_TARGET, "a phone's open menu").await;
-        assert_no_sideways_scroll(&app, "a phone's open menu").await;
-        app.check_axe("a phone's open menu").await;
-        toggle(&app, "Menu", false, Press::Tap).await;
 
         // A touch selection, tagged in the picker docked at the bottom.
         let (p, q) = numbered_paragraph(5);
@@ -385,17 +391,7 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
 fn a_tablet_reaches_every_action_and_keeps_the_picker_in_view() {
     run_on("tablet", Screen::Tablet, |app| async move {
         app.open_app().await;
-        assert_eq!(
-            view_size(&app).await,
-            (768.0, 1024.0),
-            "the emulated tablet"
-        );
-        assert_no_sideways_scroll(&app, "a tablet's first screen").await;
-        app.check_axe("a tablet's first screen").await;
-        toggle(&app, "Menu", true, Press::Tap).await;
-        assert_toolbar_reachable(&app, TOUCH_TARGET, "a tablet's menu").await;
-        assert_no_sideways_scroll(&app, "a tablet's open menu").await;
-        toggle(&app, "Menu", false, Press::Tap).await;
+        small_screen_start(&app, "a tablet", (768.0, 1024.0), TOUCH_TARGET, Press::Tap).await;
 
         // A selection near the bottom of the view: the picker under it would run off the
         // screen, so the page scrolls until both show.
@@ -418,15 +414,16 @@ fn a_tablet_reaches_every_action_and_keeps_the_picker_in_view() {
 fn at_400_percent_zoom_everything_reflows() {
     run_on("zoom-400", Screen::Zoomed, |app| async move {
         app.open_app().await;
-        assert_eq!(
-            view_size(&app).await,
+        // 1280 × 1024 at 400 %.
+        small_screen_start(
+            &app,
+            "400 % zoom",
             (320.0, 256.0),
-            "1280 × 1024 at 400 %"
-        );
-        assert_no_sideways_scroll(&app, "the first screen at 400 %").await;
-        app.check_axe("the first screen at 400 %").await;
+            POINTER_TARGET,
+            Press::Click,
+        )
+        .await;
         toggle(&app, "Menu", true, Press::Click).await;
-        assert_toolbar_reachable(&app, POINTER_TARGET, "the menu at 400 %").await;
         open_documents(&app).await;
         assert_no_sideways_scroll(&app, "the Documents panel at 400 %").await;
         app.button("Documents")

@@ -250,34 +250,29 @@ impl Opened {
                 Outcome::Unreadable(_) => unreadable += 1,
             }
         }
-        let mut parts = Vec::new();
-        if new > 0 {
-            parts.push(super::count(new, "new student", "new students"));
-        }
-        if joined > 0 {
-            parts.push(format!(
-                "{} added to students already in the class",
-                super::count(joined, "file", "files")
-            ));
-        }
-        if aside > 0 {
-            parts.push(format!(
-                "{} for another document set aside",
-                super::count(aside, "file", "files")
-            ));
-        }
-        if unreadable > 0 {
-            parts.push(format!(
-                "{} could not be read",
-                super::count(unreadable, "file", "files")
-            ));
-        }
-        if unplaced > 0 {
-            parts.push(format!(
-                "{} not found in the text (kept, listed as unplaced)",
-                super::count(unplaced, "annotation", "annotations")
-            ));
-        }
+        // (how many, the thing counted, one and many, and what became of them).
+        let told = [
+            (new, "new student", "new students", ""),
+            (
+                joined,
+                "file",
+                "files",
+                " added to students already in the class",
+            ),
+            (aside, "file", "files", " for another document set aside"),
+            (unreadable, "file", "files", " could not be read"),
+            (
+                unplaced,
+                "annotation",
+                "annotations",
+                " not found in the text (kept, listed as unplaced)",
+            ),
+        ];
+        let parts: Vec<String> = told
+            .iter()
+            .filter(|(n, ..)| *n > 0)
+            .map(|&(n, one, many, what)| format!("{}{what}", super::count(n, one, many)))
+            .collect();
         if parts.is_empty() {
             format!("{head}.")
         } else {
