@@ -160,10 +160,18 @@ async fn wait_picker_clear_of_selection(app: &App) -> Value {
     .await
 }
 
-/// Selects `[start, end)` as a finger does: a long press on its first character, standing
-/// `height` of the way down the view, then the selection handles dragged over it. Returns the
-/// new annotation after tapping `label`.
-async fn tag_by_touch(app: &App, start: usize, end: usize, height: f64, label: &str) -> Value {
+/// Selects `[start, end)` on `what` (a screen) as a finger does: a long press on its first
+/// character, standing `height` of the way down the view, then the selection handles dragged
+/// over it; the picker shows inside the view and clear of the selection. Returns the new
+/// annotation after tapping `label`, once the picker (still open on it) has touch-sized
+/// controls, nothing scrolls sideways and axe finds nothing.
+async fn tag_by_touch(
+    app: &App,
+    what: &str,
+    (start, end): (usize, usize),
+    height: f64,
+    label: &str,
+) -> Value {
     let known = app.stored_ids().await;
     let (x, y) = app.char_at_height(start, height).await;
     app.long_press(x, y).await;
@@ -187,6 +195,14 @@ async fn tag_by_touch(app: &App, start: usize, end: usize, height: f64, label: &
         (Some(start as u64), Some(end as u64)),
         "the stored span is the touch selection: {ann}"
     );
+    assert_touch_targets(
+        app,
+        "[role=\"dialog\"][aria-label=\"Tag selection\"]",
+        &format!("{what}'s picker"),
+    )
+    .await;
+    assert_no_sideways_scroll(app, &format!("{what}'s picker")).await;
+    app.check_axe(&format!("{what}'s picker")).await;
     ann
 }
 
@@ -338,16 +354,8 @@ fn a_phone_reaches_every_action_and_tags_a_touch_selection() {
         let (p, q) = numbered_paragraph(5);
         let (s, e) = words(p, q, 2, 7);
         // Low on the screen, where the docked picker would cover it.
-        let ann = tag_by_touch(&app, s, e, 0.7, "Pillar II").await;
+        let ann = tag_by_touch(&app, "a phone", (s, e), 0.7, "Pillar II").await;
         assert_eq!(ann["tags"], json!(["pillar-2"]), "tagged by the tap: {ann}");
-        assert_touch_targets(
-            &app,
-            "[role=\"dialog\"][aria-label=\"Tag selection\"]",
-            "the picker",
-        )
-        .await;
-        app.check_axe("a phone's picker").await;
-        assert_no_sideways_scroll(&app, "a phone's picker").await;
         let close = app.button("Close tag picker").await;
         app.tap(&close).await;
         app.wait_picker_closed().await;
@@ -397,16 +405,8 @@ fn a_tablet_reaches_every_action_and_keeps_the_picker_in_view() {
         // screen, so the page scrolls until both show.
         let (p, q) = numbered_paragraph(7);
         let (s, e) = words(p, q, 0, 3);
-        let ann = tag_by_touch(&app, s, e, 0.85, "Pillar I").await;
+        let ann = tag_by_touch(&app, "a tablet", (s, e), 0.85, "Pillar I").await;
         assert_eq!(ann["tags"], json!(["pillar-1"]), "tagged by the tap: {ann}");
-        assert_touch_targets(
-            &app,
-            "[role=\"dialog\"][aria-label=\"Tag selection\"]",
-            "the picker",
-        )
-        .await;
-        assert_no_sideways_scroll(&app, "a tablet's picker").await;
-        app.check_axe("a tablet's picker").await;
     });
 }
 
