@@ -50,6 +50,23 @@ pub fn dropped_files(
     }
 }
 
+/// The files picked in the file input `e` came from, and the input emptied (picking the same
+/// files again must fire `change` again).
+pub fn take_picked(e: &web_sys::Event) -> Vec<web_sys::File> {
+    let Some(input) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let out = input
+        .files()
+        .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+        .unwrap_or_default();
+    input.set_value("");
+    out
+}
+
 /// Offers `contents` as a download called `name`.
 pub fn download(name: &str, mime: &str, contents: &str) -> Result<(), String> {
     let url = ObjectUrl::from(Blob::new_with_options(contents, Some(mime)));

@@ -8,18 +8,6 @@ use crate::core::class::key::Key;
 use crate::core::class::ClassMsg;
 use crate::web::{clock, files};
 
-/// The files of a file input, as a list.
-fn picked(e: &Event) -> Vec<web_sys::File> {
-    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-    let list = input.files();
-    let out = list
-        .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
-        .unwrap_or_default();
-    // Picking the same files again must fire `change` again.
-    input.set_value("");
-    out
-}
-
 /// Opening files, the last batch's report, the students, the files set aside, and the tools.
 #[function_component(Roster)]
 pub fn roster() -> Html {
@@ -29,7 +17,7 @@ pub fn roster() -> Html {
     let hide = set.hidden();
     let onfiles = {
         let d = state.dispatcher();
-        Callback::from(move |e: Event| super::open_class_files(d.clone(), picked(&e)))
+        Callback::from(move |e: Event| super::open_class_files(d.clone(), files::take_picked(&e)))
     };
     let onhide = {
         let d = state.dispatcher();
